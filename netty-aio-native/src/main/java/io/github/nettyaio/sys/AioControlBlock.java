@@ -1,0 +1,300 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.sys;
+
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires:
+ * prepare fields → submit → ({@code aio_error} until not {@code EINPROGRESS}) → {@code aio_return} exactly
+ * once → prepare again or {@link #free()}.
+ *
+ * <p>Fields are written one by one before submission; while a request is in flight (submitted and not yet
+ * returned) nothing in the structure is written and {@link #free()} refuses, because the kernel (FreeBSD)
+ * or glibc's AIO threads write into it. Not thread-safe: confine an instance to one thread at a time.
+ */
+public final class AioControlBlock {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioControlBlock.class);
+
+    /** What a submission asks for. */
+    public enum Op {
+        /** {@code aio_read}. */
+        READ,
+        /** {@code aio_write}. */
+        WRITE,
+        /** {@code aio_readv} (FreeBSD ≥ 13). */
+        READV,
+        /** {@code aio_writev} (FreeBSD ≥ 13). */
+        WRITEV,
+        /** {@code aio_fsync(O_SYNC)}. */
+        FSYNC,
+        /** {@code aio_fsync(O_DSYNC)}. */
+        FDATASYNC
+    }
+
+    private final Abi abi;
+    private final long address;
+    private final StructField fildes;
+    private final StructField offset;
+    private final StructField buf;
+    private final StructField nbytes;
+    private final StructField lioOpcode;
+    private final long sigevent;
+    private boolean inFlight;
+    private boolean freed;
+
+    private AioControlBlock(Abi abi) {
+        this.abi = abi;
+        StructLayout l = abi.aiocb();
+        this.fildes = l.field("aio_fildes");
+        this.offset = l.field("aio_offset");
+        this.buf = l.field("aio_buf");
+        this.nbytes = l.field("aio_nbytes");
+        this.lioOpcode = l.field("aio_lio_opcode");
+        this.address = NativeMemory.allocateZeroed(l.size());
+        this.sigevent = address + l.offset("aio_sigevent");
+        Sigevents.writeNone(abi, sigevent);
+    }
+
+    /**
+     * Allocates a zeroed aiocb for the running platform, notifying with {@code SIGEV_NONE}.
+     *
+     * @throws UnsupportedOperationException where netty-aio has no ABI for the platform
+     */
+    public static AioControlBlock allocate() {
+        return new AioControlBlock(Platform.abi());
+    }
+
+    /** Allocates a zeroed aiocb laid out for {@code abi} (tests use foreign ABIs to check layouts). */
+    public static AioControlBlock allocate(Abi abi) {
+        return new AioControlBlock(abi);
+    }
+
+    /** The aiocb's address (stable until {@link #free()}). */
+    public long address() {
+        return address;
+    }
+
+    /** The ABI this aiocb is laid out for. */
+    public Abi abi() {
+        return abi;
+    }
+
+    /** Whether a request was submitted and {@link #aioReturn()} has not been called yet. */
+    public boolean inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Describes a contiguous transfer: {@code aio_fildes}, {@code aio_offset}, {@code aio_buf},
+     * {@code aio_nbytes} and {@code aio_lio_opcode} (for {@code lio_listio}; pass {@code LIO_NOP} otherwise).
+     *
+     * @throws IllegalStateException if a request is in flight or the aiocb was freed
+     */
+    public void prepare(int fd, long fileOffset, long bufAddress, long length, int opcode) {
+        checkWritable();
+        NativeMemory.putField(address, fildes, fd);
+        NativeMemory.putField(address, offset, fileOffset);
+        NativeMemory.putField(address, buf, bufAddress);
+        NativeMemory.putField(address, nbytes, length);
+        NativeMemory.putField(address, lioOpcode, opcode);
+    }
+
+    /**
+     * Describes a vectored transfer ({@code aio_iov}/{@code aio_iovcnt}, FreeBSD ≥ 13 only).
+     *
+     * @param iov    address of an {@code iovec} array that stays allocated until {@link #aioReturn()}
+     * @param iovcnt entries in {@code iov}
+     * @throws UnsupportedOperationException where the ABI has no vectored aiocb fields
+     * @throws IllegalStateException         if a request is in flight or the aiocb was freed
+     */
+    public void prepareVectored(int fd, long fileOffset, long iov, int iovcnt, int opcode) {
+        if (!abi.hasVectoredAio()) {
+            throw new UnsupportedOperationException(abi.id() + " has no aio_readv/aio_writev");
+        }
+        checkWritable();
+        StructLayout l = abi.aiocb();
+        NativeMemory.putField(address, fildes, fd);
+        NativeMemory.putField(address, offset, fileOffset);
+        NativeMemory.putField(address, l.field("aio_iov"), iov);
+        NativeMemory.putField(address, l.field("aio_iovcnt"), iovcnt);
+        NativeMemory.putField(address, lioOpcode, opcode);
+    }
+
+    /**
+     * Notify through {@code SIGEV_NONE} (the default): completion is observed by polling.
+     *
+     * @throws IllegalStateException if a request is in flight or the aiocb was freed
+     */
+    public void notifyNone() {
+        checkWritable();
+        Sigevents.writeNone(abi, sigevent);
+    }
+
+    /**
+     * Notify through {@code SIGEV_KEVENT} to kqueue {@code kq} with {@code udata} (FreeBSD).
+     *
+     * @throws UnsupportedOperationException where the platform has no kqueue AIO
+     * @throws IllegalStateException         if a request is in flight or the aiocb was freed
+     */
+    public void notifyKevent(int kq, long udata, int flags) {
+        checkWritable();
+        Sigevents.writeKevent(abi, sigevent, kq, udata, flags);
+    }
+
+    /**
+     * Submits the prepared request.
+     *
+     * @param target path or fd for error messages
+     * @throws IOException           the submission's errno (e.g. {@code EAGAIN}); nothing is then in flight
+     * @throws IllegalStateException if a request is already in flight or the aiocb was freed
+     */
+    public void submit(Op op, String target) throws IOException {
+        checkWritable();
+        int rc;
+        String name;
+        switch (op) {
+            case READ:
+                name = "aio_read";
+                rc = PosixAio.aio_read(address);
+                break;
+            case WRITE:
+                name = "aio_write";
+                rc = PosixAio.aio_write(address);
+                break;
+            case READV:
+                name = "aio_readv";
+                rc = VectoredAio.aio_readv(address);
+                break;
+            case WRITEV:
+                name = "aio_writev";
+                rc = VectoredAio.aio_writev(address);
+                break;
+            case FSYNC:
+                name = "aio_fsync";
+                rc = PosixAio.aio_fsync(abi.constants().O_SYNC, address);
+                break;
+            case FDATASYNC:
+                name = "aio_fsync";
+                rc = PosixAio.aio_fsync(abi.constants().O_DSYNC, address);
+                break;
+            default:
+                throw new IllegalArgumentException(String.valueOf(op));
+        }
+        if (rc != 0) {
+            throw Errno.lastException(name, target);
+        }
+        inFlight = true;
+    }
+
+    /**
+     * Marks this aiocb as handed to the kernel by {@code lio_listio} (which submits it as part of a list).
+     *
+     * @throws IllegalStateException if a request is already in flight or the aiocb was freed
+     */
+    public void markSubmitted() {
+        checkWritable();
+        inFlight = true;
+    }
+
+    /**
+     * Marks a request the kernel refused at submission (for example an {@code lio_listio} entry that
+     * {@code aio_error} reports as {@code EAGAIN} and that never started), so the aiocb can be prepared again.
+     */
+    public void markNotSubmitted() {
+        inFlight = false;
+    }
+
+    /**
+     * {@code aio_error}: 0 when done, {@code EINPROGRESS} while running, else the request's errno.
+     *
+     * @throws IllegalStateException if the aiocb was freed
+     */
+    public int aioError() {
+        checkNotFreed();
+        return PosixAio.aio_error(address);
+    }
+
+    /**
+     * {@code aio_return}: reaps a finished request, exactly once. Returns the byte count (or 0), or -1 when
+     * the request failed (its errno was reported by {@link #aioError()} before).
+     *
+     * @throws IllegalStateException if no request is in flight or the aiocb was freed
+     */
+    public long aioReturn() {
+        checkNotFreed();
+        if (!inFlight) {
+            throw new IllegalStateException("aio_return without a request in flight");
+        }
+        long r = PosixAio.aio_return(address);
+        inFlight = false;
+        return r;
+    }
+
+    /**
+     * {@code aio_cancel(fd, aiocb)}: the raw result ({@code AIO_CANCELED}, {@code AIO_NOTCANCELED},
+     * {@code AIO_ALLDONE}).
+     *
+     * @throws IOException           the call's errno (e.g. {@code EBADF})
+     * @throws IllegalStateException if the aiocb was freed
+     */
+    public int cancel(int fd, String target) throws IOException {
+        checkNotFreed();
+        int rc = PosixAio.aio_cancel(fd, address);
+        if (rc == -1) {
+            throw Errno.lastException("aio_cancel", target);
+        }
+        return rc;
+    }
+
+    /** Whether {@link #free()} or {@link #leak(String)} was called. */
+    public boolean isFreed() {
+        return freed;
+    }
+
+    /**
+     * Frees the native memory. Idempotent.
+     *
+     * @throws IllegalStateException if a request is in flight (the kernel may still write into it)
+     */
+    public void free() {
+        if (freed) {
+            return;
+        }
+        if (inFlight) {
+            throw new IllegalStateException("aiocb " + Long.toHexString(address) + " is still owned by the kernel");
+        }
+        freed = true;
+        NativeMemory.free(address);
+    }
+
+    /**
+     * Gives up on a request whose completion will never be reaped: the memory is deliberately leaked
+     * (never freed, never reused) so the kernel can't write into freed memory, and a warning is logged.
+     */
+    public void leak(String why) {
+        if (!freed) {
+            freed = true;
+            logger.warn("Leaking aiocb {} ({} bytes) still owned by the kernel: {}",
+                    Long.toHexString(address), abi.aiocb().size(), why);
+        }
+    }
+
+    private void checkWritable() {
+        checkNotFreed();
+        if (inFlight) {
+            throw new IllegalStateException("aiocb is in flight: it can't be changed until aio_return");
+        }
+    }
+
+    private void checkNotFreed() {
+        if (freed) {
+            throw new IllegalStateException("aiocb was freed");
+        }
+    }
+}

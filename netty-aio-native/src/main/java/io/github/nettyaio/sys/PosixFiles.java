@@ -1,0 +1,172 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.sys;
+
+import io.netty.channel.unix.FileDescriptor;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Opens files with {@code open(2)} for AIO, and a few synchronous helpers on their descriptors.
+ */
+public final class PosixFiles {
+    private static final Charset PATH_CHARSET = pathCharset();
+
+    private PosixFiles() {
+    }
+
+    /**
+     * Opens {@code path} with {@code open(2)}, always with {@code O_CLOEXEC}, mode {@code 0666} minus the
+     * umask for created files.
+     *
+     * <p>Options, as for {@link java.nio.file.Files#newByteChannel}: {@code READ} (the default when neither
+     * {@code WRITE} nor {@code APPEND} is given), {@code WRITE}, {@code APPEND} (implies {@code WRITE}),
+     * {@code CREATE}, {@code CREATE_NEW}, {@code TRUNCATE_EXISTING} (these three only take effect with
+     * {@code WRITE}/{@code APPEND}), {@code DSYNC}, {@code SYNC} and {@link AioOpenOption#DIRECT}.
+     *
+     * @return the descriptor, which the caller must close
+     * @throws java.nio.file.NoSuchFileException        the file does not exist ({@code ENOENT})
+     * @throws java.nio.file.FileAlreadyExistsException {@code CREATE_NEW} and it exists ({@code EEXIST})
+     * @throws java.nio.file.AccessDeniedException      {@code EACCES} or {@code EPERM}
+     * @throws java.nio.file.FileSystemException        {@code EISDIR} (a directory opened for writing) or
+     *                                                  {@code ENOTDIR}
+     * @throws IOException                              any other errno, named in the message
+     * @throws IllegalArgumentException                 contradictory options ({@code APPEND} with
+     *                                                  {@code READ} or {@code TRUNCATE_EXISTING})
+     * @throws UnsupportedOperationException            an option netty-aio does not support, or a platform
+     *                                                  without an ABI table
+     * @throws ProviderMismatchException                a path not of the default file system
+     */
+    public static PosixFileDescriptor open(Path path, OpenOption... options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new ProviderMismatchException("not a path of the default file system: " + path);
+        }
+        int flags = flags(Platform.abi(), options) ;
+        String target = path.toString();
+        byte[] encoded = target.getBytes(PATH_CHARSET);
+        if (indexOfNul(encoded) >= 0) {
+            throw new IllegalArgumentException("path contains a NUL character: " + target);
+        }
+        byte[] cPath = Arrays.copyOf(encoded, encoded.length + 1);
+        for (;;) {
+            int fd = LibC.open(cPath, flags, 0666);
+            if (fd >= 0) {
+                return new PosixFileDescriptor(fd, target, flags);
+            }
+            int errno = LibC.errno();
+            if (errno != Errno.EINTR) {
+                throw Errno.newException("open", target, errno);
+            }
+        }
+    }
+
+    /**
+     * Translates options into {@code open(2)} flags for {@code abi} (without opening anything).
+     *
+     * @throws IllegalArgumentException      contradictory options
+     * @throws UnsupportedOperationException an unsupported option
+     */
+    public static int flags(Abi abi, OpenOption... options) {
+        AbiConstants c = abi.constants();
+        boolean read = false;
+        boolean write = false;
+        boolean append = false;
+        boolean create = false;
+        boolean createNew = false;
+        boolean truncate = false;
+        int extra = c.O_CLOEXEC;
+        for (OpenOption o : options) {
+            Objects.requireNonNull(o, "option");
+            if (o == StandardOpenOption.READ) {
+                read = true;
+            } else if (o == StandardOpenOption.WRITE) {
+                write = true;
+            } else if (o == StandardOpenOption.APPEND) {
+                append = true;
+            } else if (o == StandardOpenOption.CREATE) {
+                create = true;
+            } else if (o == StandardOpenOption.CREATE_NEW) {
+                createNew = true;
+            } else if (o == StandardOpenOption.TRUNCATE_EXISTING) {
+                truncate = true;
+            } else if (o == StandardOpenOption.DSYNC) {
+                extra |= c.O_DSYNC;
+            } else if (o == StandardOpenOption.SYNC) {
+                extra |= c.O_SYNC;
+            } else if (o == AioOpenOption.DIRECT) {
+                extra |= c.O_DIRECT;
+            } else {
+                throw new UnsupportedOperationException("open option not supported by netty-aio: " + o);
+            }
+        }
+        if (append && read) {
+            throw new IllegalArgumentException("READ + APPEND not allowed");
+        }
+        if (append && truncate) {
+            throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed");
+        }
+        boolean writing = write || append;
+        int flags = extra;
+        if (writing) {
+            flags |= read ? c.O_RDWR : c.O_WRONLY;
+            if (append) {
+                flags |= c.O_APPEND;
+            }
+            if (createNew) {
+                flags |= c.O_CREAT | c.O_EXCL;
+            } else if (create) {
+                flags |= c.O_CREAT;
+            }
+            if (truncate) {
+                flags |= c.O_TRUNC;
+            }
+        } else {
+            flags |= c.O_RDONLY;
+        }
+        return flags;
+    }
+
+    /**
+     * Returns the size of the open file, from {@code lseek(fd, 0, SEEK_END)}. netty-aio only does
+     * positional I/O, so the file position this moves is not used by it.
+     *
+     * @throws IOException the errno (e.g. {@code EBADF} for a closed descriptor)
+     */
+    public static long size(FileDescriptor fd) throws IOException {
+        long size = LibC.lseek(fd.intValue(), 0, LibC.SEEK_END);
+        if (size < 0) {
+            throw Errno.lastException("lseek", PosixFileDescriptor.target(fd));
+        }
+        return size;
+    }
+
+    private static int indexOfNul(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Charset pathCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name != null ? Charset.forName(name) : Charset.defaultCharset();
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+}
