@@ -6,6 +6,7 @@ package io.github.nettyaio.sys;
 
 import io.netty.channel.unix.FileDescriptor;
 
+import java.io.Closeable;
 import java.io.IOException;
 
 /**
@@ -13,7 +14,7 @@ import java.io.IOException;
  * path it was opened from (for error messages) and the open flags, and whose {@link #close()} goes through
  * JNA, so it works without any Netty native library loaded.
  */
-public final class PosixFileDescriptor extends FileDescriptor {
+public final class PosixFileDescriptor extends FileDescriptor implements Closeable {
     private final String path;
     private final int flags;
 

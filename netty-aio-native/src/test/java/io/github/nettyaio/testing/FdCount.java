@@ -6,27 +6,67 @@ package io.github.nettyaio.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** Counts this process's open file descriptors through {@code /proc/self/fd} (Linux). */
+/**
+ * This process's open file descriptors through {@code /proc/self/fd} (Linux), for leak checks.
+ *
+ * <p>Descriptors of {@code .jar} files are ignored: the JVM's class loaders open jars lazily the first
+ * time a class is loaded from them and keep them open, which is not a leak of the code under test; so is
+ * the listing's own descriptor of {@code /proc/self/fd}.
+ */
 public final class FdCount {
+    private static final Path PROC_FD = Paths.get("/proc/self/fd");
+
     private FdCount() {
     }
 
     /** Whether {@code /proc/self/fd} exists. */
     public static boolean supported() {
-        return Files.isDirectory(Paths.get("/proc/self/fd"));
+        return Files.isDirectory(PROC_FD);
     }
 
-    /** The number of open descriptors (not counting the one used to list them). */
-    public static int open() {
-        try (Stream<Path> s = Files.list(Paths.get("/proc/self/fd"))) {
-            return (int) s.count() - 1;
+    /** The open descriptors and what they point to, jars excluded. */
+    public static Map<Integer, String> snapshot() {
+        Map<Integer, String> fds = new TreeMap<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(PROC_FD)) {
+            for (Path p : s) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    continue; // closed meanwhile, or the directory stream's own fd
+                }
+                if (!target.endsWith(".jar") && !target.matches("/proc/\\d+/fd")) {
+                    fds.put(Integer.parseInt(p.getFileName().toString()), target);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return fds;
+    }
+
+    /** The number of open descriptors, jars excluded. */
+    public static int open() {
+        return snapshot().size();
+    }
+
+    /** Descriptors open now that were not in {@code before}, as {@code "fd -> target"}. */
+    public static List<String> openedSince(Map<Integer, String> before) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, String> e : snapshot().entrySet()) {
+            if (!e.getValue().equals(before.get(e.getKey()))) {
+                out.add(e.getKey() + " -> " + e.getValue());
+            }
+        }
+        return out;
     }
 }

@@ -22,6 +22,16 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /**
+     * The obsolete constructor Netty's factory also looks up (and complains about when it is missing).
+     *
+     * @deprecated only for Netty's factory
+     */
+    @Deprecated
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        this(resourceType, samplingInterval);
+    }
+
     /** Returns and forgets the leaks reported so far. */
     public static List<String> drain() {
         synchronized (LEAKS) {

@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.sys;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.github.nettyaio.testing.FdCount;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link PosixFiles#open} and the errno mapping, on real files. */
+@EnabledOnOs(OS.LINUX)
+class PosixFilesTest {
+    @TempDir
+    Path dir;
+    private Map<Integer, String> fdsBefore;
+
+    @BeforeEach
+    void countFds() {
+        fdsBefore = FdCount.snapshot();
+    }
+
+    @AfterEach
+    void noFdLeaked() {
+        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
+    }
+
+    @Test
+    void missingFileIsNoSuchFileException() {
+        Path missing = dir.resolve("missing.bin");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> PosixFiles.open(missing));
+        assertEquals(missing.toString(), e.getFile());
+        assertTrue(e.getMessage().contains("ENOENT (No such file or directory)"), e.getMessage());
+        assertTrue(e.getMessage().contains("open"), e.getMessage());
+    }
+
+    @Test
+    void createNewOnExistingIsFileAlreadyExists() throws IOException {
+        Path f = Files.write(dir.resolve("exists.bin"), new byte[] {1});
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+                () -> PosixFiles.open(f, CREATE_NEW, WRITE));
+        assertTrue(e.getMessage().contains("EEXIST"), e.getMessage());
+    }
+
+    @Test
+    void directoryOpenedForWriteIsEisdir() {
+        FileSystemException e = assertThrows(FileSystemException.class, () -> PosixFiles.open(dir, WRITE));
+        assertTrue(e.getMessage().contains("EISDIR (Is a directory)"), e.getMessage());
+        assertEquals(dir.toString(), e.getFile());
+    }
+
+    @Test
+    void permissionDeniedIsAccessDenied() throws IOException {
+        Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root bypasses permission bits: EACCES can't be produced this way");
+        Path f = Files.write(dir.resolve("ro.bin"), new byte[] {1});
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));
+        assertThrows(AccessDeniedException.class, () -> PosixFiles.open(f, WRITE));
+    }
+
+    @Test
+    void optionsBecomeTheRightFlags() throws IOException {
+        AbiConstants c = Platform.abi().constants();
+        Path f = dir.resolve("flags.bin");
+        try (PosixFileDescriptor fd = PosixFiles.open(f, CREATE_NEW, WRITE, StandardOpenOption.DSYNC)) {
+            assertTrue(fd.isOpen());
+            assertEquals(c.O_WRONLY | c.O_CREAT | c.O_EXCL | c.O_DSYNC | c.O_CLOEXEC, fd.flags());
+            assertEquals(f.toString(), fd.path());
+            assertTrue(Files.exists(f, LinkOption.NOFOLLOW_LINKS));
+        }
+        try (PosixFileDescriptor fd = PosixFiles.open(f)) {
+            assertEquals(c.O_RDONLY | c.O_CLOEXEC, fd.flags());
+        }
+        try (PosixFileDescriptor fd = PosixFiles.open(f, READ, WRITE, TRUNCATE_EXISTING, AioOpenOption.DIRECT)) {
+            assertEquals(c.O_RDWR | c.O_TRUNC | c.O_DIRECT | c.O_CLOEXEC, fd.flags());
+            assertTrue(fd.isDirect());
+        }
+        try (PosixFileDescriptor fd = PosixFiles.open(f, APPEND, StandardOpenOption.SYNC)) {
+            assertEquals(c.O_WRONLY | c.O_APPEND | c.O_SYNC | c.O_CLOEXEC, fd.flags());
+        }
+        // CREATE is ignored when only reading, as java.nio.file.Files does.
+        assertThrows(NoSuchFileException.class, () -> PosixFiles.open(dir.resolve("nope"), CREATE));
+    }
+
+    @Test
+    void contradictoryAndUnsupportedOptionsAreRejected() {
+        Path f = dir.resolve("x.bin");
+        assertThrows(IllegalArgumentException.class, () -> PosixFiles.open(f, READ, APPEND));
+        assertThrows(IllegalArgumentException.class, () -> PosixFiles.open(f, APPEND, TRUNCATE_EXISTING));
+        assertThrows(UnsupportedOperationException.class,
+                () -> PosixFiles.open(f, CREATE, WRITE, StandardOpenOption.DELETE_ON_CLOSE));
+        assertThrows(UnsupportedOperationException.class, () -> PosixFiles.open(f, LinkOption.NOFOLLOW_LINKS));
+        assertThrows(NullPointerException.class, () -> PosixFiles.open(f, (StandardOpenOption) null));
+        assertThrows(IllegalArgumentException.class, () -> PosixFiles.open(dir.resolve("a\0b")));
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
+    void closeWorksWithoutNettyNativeAndIsIdempotent() throws IOException {
+        Path f = Files.write(dir.resolve("c.bin"), new byte[] {1, 2, 3});
+        PosixFileDescriptor fd = PosixFiles.open(f);
+        assertEquals(3, PosixFiles.size(fd));
+        fd.close();
+        assertFalse(fd.isOpen());
+        fd.close();
+        IOException e = assertThrows(IOException.class, () -> PosixFiles.size(fd));
+        assertTrue(e.getMessage().startsWith("lseek(" + f + "): EBADF"), e.getMessage());
+    }
+
+    interface GlibcNames extends Library {
+        String strerrorname_np(int errnum);
+    }
+
+    /** On glibc, every errno name netty-aio uses is the one glibc itself gives that value. */
+    @Test
+    void errnoNamesAgreeWithGlibc() {
+        Assumptions.assumeTrue(Platform.isGlibc());
+        GlibcNames glibc = Native.load("c", GlibcNames.class);
+        int checked = 0;
+        for (Map.Entry<Integer, String> e : Errno.classicNames().entrySet()) {
+            assertEquals(e.getValue(), glibc.strerrorname_np(e.getKey()));
+            checked++;
+        }
+        AbiConstants c = Platform.abi().constants();
+        for (int errno : new int[] {c.EAGAIN, c.EINPROGRESS, c.EOPNOTSUPP, c.ENOSYS, c.EOVERFLOW, c.ECANCELED}) {
+            assertEquals(glibc.strerrorname_np(errno), Errno.name(errno));
+            checked++;
+        }
+        assertTrue(checked > 20);
+    }
+}
