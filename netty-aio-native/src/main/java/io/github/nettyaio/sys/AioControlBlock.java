@@ -8,6 +8,11 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires:
@@ -16,7 +21,20 @@ import java.io.IOException;
  *
  * <p>Fields are written one by one before submission; while a request is in flight (submitted and not yet
  * returned) nothing in the structure is written and {@link #free()} refuses, because the kernel (FreeBSD)
- * or glibc's AIO threads write into it. Not thread-safe: confine an instance to one thread at a time.
+ * or glibc's AIO threads write into it.
+ *
+ * <p>Memory safety beyond the owner's discipline:
+ * <ul>
+ *   <li>While in flight, the block and the object given to {@link #submit(Op, String, Object)} (the source,
+ *       which references the data buffers) are strongly referenced from a global in-flight set, so neither
+ *       the control block nor a buffer the kernel writes into can be garbage-collected until
+ *       {@link #aioReturn()}.</li>
+ *   <li>Another thread that watches the block (a reaper calling {@link #aioErrorShared()}) takes a
+ *       {@link #hold()}: the owner's {@link #free()} then only takes effect after the last
+ *       {@link #unhold()}.</li>
+ *   <li>A block that becomes unreachable without {@link #free()} is freed by a {@link Cleaner}.</li>
+ * </ul>
+ * Not thread-safe otherwise: confine the owner's calls to one thread at a time.
  */
 public final class AioControlBlock {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioControlBlock.class);
@@ -37,8 +55,15 @@ public final class AioControlBlock {
         FDATASYNC
     }
 
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final Set<AioControlBlock> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
     private final Abi abi;
     private final long address;
+    private final Memory memory;
+    private final Cleaner.Cleanable cleanable;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private Object pinned;
     private final StructField fildes;
     private final StructField offset;
     private final StructField buf;
@@ -57,6 +82,8 @@ public final class AioControlBlock {
         this.nbytes = l.field("aio_nbytes");
         this.lioOpcode = l.field("aio_lio_opcode");
         this.address = NativeMemory.allocateZeroed(l.size());
+        this.memory = new Memory(address);
+        this.cleanable = CLEANER.register(this, memory);
         this.sigevent = address + l.offset("aio_sigevent");
         Sigevents.writeNone(abi, sigevent);
     }
@@ -151,10 +178,11 @@ public final class AioControlBlock {
      * Submits the prepared request.
      *
      * @param target path or fd for error messages
+     * @param pin    kept strongly reachable until {@link #aioReturn()} (the source owning the data buffers)
      * @throws IOException           the submission's errno (e.g. {@code EAGAIN}); nothing is then in flight
      * @throws IllegalStateException if a request is already in flight or the aiocb was freed
      */
-    public void submit(Op op, String target) throws IOException {
+    public void submit(Op op, String target, Object pin) throws IOException {
         checkWritable();
         int rc;
         String name;
@@ -189,17 +217,35 @@ public final class AioControlBlock {
         if (rc != 0) {
             throw Errno.lastException(name, target);
         }
+        enterFlight(pin);
+    }
+
+    private void enterFlight(Object pin) {
         inFlight = true;
+        pinned = pin;
+        IN_FLIGHT.add(this);
+    }
+
+    private void leaveFlight() {
+        inFlight = false;
+        pinned = null;
+        IN_FLIGHT.remove(this);
+    }
+
+    /** How many control blocks of this process are in flight (submitted, not yet returned). */
+    public static int inFlightCount() {
+        return IN_FLIGHT.size();
     }
 
     /**
-     * Marks this aiocb as handed to the kernel by {@code lio_listio} (which submits it as part of a list).
+     * Marks this aiocb as handed to the kernel by {@code lio_listio} (which submits it as part of a list),
+     * pinning {@code pin} like {@link #submit(Op, String, Object)} does. Call it before {@code lio_listio}.
      *
      * @throws IllegalStateException if a request is already in flight or the aiocb was freed
      */
-    public void markSubmitted() {
+    public void markSubmitted(Object pin) {
         checkWritable();
-        inFlight = true;
+        enterFlight(pin);
     }
 
     /**
@@ -207,7 +253,7 @@ public final class AioControlBlock {
      * {@code aio_error} reports as {@code EAGAIN} and that never started), so the aiocb can be prepared again.
      */
     public void markNotSubmitted() {
-        inFlight = false;
+        leaveFlight();
     }
 
     /**
@@ -218,6 +264,36 @@ public final class AioControlBlock {
     public int aioError() {
         checkNotFreed();
         return PosixAio.aio_error(address);
+    }
+
+    /**
+     * {@code aio_error} for a thread that took a {@link #hold()}: valid even after the owner's
+     * {@link #free()}, until the matching {@link #unhold()}.
+     */
+    public int aioErrorShared() {
+        return PosixAio.aio_error(address);
+    }
+
+    /** Keeps the memory allocated for another thread until {@link #unhold()}, even across {@link #free()}. */
+    public void hold() {
+        int r;
+        do {
+            r = refs.get();
+            if (r == 0) {
+                throw new IllegalStateException("aiocb was freed");
+            }
+        } while (!refs.compareAndSet(r, r + 1));
+    }
+
+    /** Releases a {@link #hold()}; frees the memory if the owner already freed the block. */
+    public void unhold() {
+        release();
+    }
+
+    private void release() {
+        if (refs.decrementAndGet() == 0) {
+            cleanable.clean();
+        }
     }
 
     /**
@@ -232,7 +308,7 @@ public final class AioControlBlock {
             throw new IllegalStateException("aio_return without a request in flight");
         }
         long r = PosixAio.aio_return(address);
-        inFlight = false;
+        leaveFlight();
         return r;
     }
 
@@ -270,7 +346,7 @@ public final class AioControlBlock {
             throw new IllegalStateException("aiocb " + Long.toHexString(address) + " is still owned by the kernel");
         }
         freed = true;
-        NativeMemory.free(address);
+        release();
     }
 
     /**
@@ -280,8 +356,27 @@ public final class AioControlBlock {
     public void leak(String why) {
         if (!freed) {
             freed = true;
+            memory.leaked = true;
             logger.warn("Leaking aiocb {} ({} bytes) still owned by the kernel: {}",
                     Long.toHexString(address), abi.aiocb().size(), why);
+        }
+    }
+
+    /** The native memory, freed exactly once: by the last release, or by the Cleaner if never released. */
+    private static final class Memory implements Runnable {
+        private final long address;
+        private final AtomicBoolean done = new AtomicBoolean();
+        volatile boolean leaked;
+
+        Memory(long address) {
+            this.address = address;
+        }
+
+        @Override
+        public void run() {
+            if (!leaked && done.compareAndSet(false, true)) {
+                NativeMemory.free(address);
+            }
         }
     }
 

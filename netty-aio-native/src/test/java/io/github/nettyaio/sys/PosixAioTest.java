@@ -138,7 +138,7 @@ class PosixAioTest {
             copyIn(src, data);
             AioControlBlock w = aiocb();
             w.prepare(fd.intValue(), 4096, src, data.length, c.LIO_NOP);
-            w.submit(AioControlBlock.Op.WRITE, fd.target());
+            w.submit(AioControlBlock.Op.WRITE, fd.target(), null);
             assertTrue(w.inFlight());
             assertThrows(IllegalStateException.class, w::free, "an aiocb in flight must not be freed");
             assertEquals(0, await(w));
@@ -147,14 +147,14 @@ class PosixAioTest {
             long dst = alloc(data.length + 100);
             AioControlBlock r = aiocb();
             r.prepare(fd.intValue(), 4096, dst, data.length + 100, c.LIO_NOP);
-            r.submit(AioControlBlock.Op.READ, fd.target());
+            r.submit(AioControlBlock.Op.READ, fd.target(), null);
             assertEquals(0, await(r));
             assertEquals(data.length, r.aioReturn(), "short read at EOF");
             assertArrayEquals(data, copyOut(dst, data.length));
 
             // The same aiocb is reusable after aio_return: a read at EOF gives 0.
             r.prepare(fd.intValue(), 4096 + data.length, dst, 10, c.LIO_NOP);
-            r.submit(AioControlBlock.Op.READ, fd.target());
+            r.submit(AioControlBlock.Op.READ, fd.target(), null);
             assertEquals(0, await(r));
             assertEquals(0, r.aioReturn());
         }
@@ -170,7 +170,7 @@ class PosixAioTest {
             for (AioControlBlock.Op op : new AioControlBlock.Op[] {AioControlBlock.Op.FSYNC, AioControlBlock.Op.FDATASYNC}) {
                 AioControlBlock s = aiocb();
                 s.prepare(fd.intValue(), 0, 0, 0, c.LIO_NOP);
-                s.submit(op, fd.target());
+                s.submit(op, fd.target(), null);
                 assertEquals(0, await(s), op.name());
                 assertEquals(0, s.aioReturn(), op.name());
             }
@@ -194,8 +194,8 @@ class PosixAioTest {
             long list = alloc(16);
             NativeMemory.putLong(list, read.address());
             NativeMemory.putLong(list + 8, write.address());
-            read.markSubmitted();
-            write.markSubmitted();
+            read.markSubmitted(null);
+            write.markSubmitted(null);
             int rc = PosixAio.lio_listio(c.LIO_WAIT, list, 2, 0);
             assertEquals(0, rc, "lio_listio: " + Errno.format(LibC.errno()));
             assertEquals(0, read.aioError());
@@ -222,10 +222,10 @@ class PosixAioTest {
             long buf2 = alloc(1);
             AioControlBlock running = aiocb();
             running.prepare(pipe[0], 0, buf1, 1, c.LIO_NOP);
-            running.submit(AioControlBlock.Op.READ, "pipe");
+            running.submit(AioControlBlock.Op.READ, "pipe", null);
             AioControlBlock queued = aiocb();
             queued.prepare(pipe[0], 0, buf2, 1, c.LIO_NOP);
-            queued.submit(AioControlBlock.Op.READ, "pipe");
+            queued.submit(AioControlBlock.Op.READ, "pipe", null);
 
             assertEquals(c.AIO_CANCELED, queued.cancel(pipe[0], "pipe"));
             assertEquals(c.ECANCELED, queued.aioError());
@@ -259,7 +259,7 @@ class PosixAioTest {
         r.prepare(badFd, 0, buf, 16, c.LIO_NOP);
         int err;
         try {
-            r.submit(AioControlBlock.Op.READ, "fd " + badFd);
+            r.submit(AioControlBlock.Op.READ, "fd " + badFd, null);
             err = await(r);
             assertEquals(-1, r.aioReturn());
         } catch (ErrnoException e) {
