@@ -1,0 +1,242 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio;
+
+import io.github.nettyaio.sys.Abi;
+import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.Errno;
+import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.LinuxLib;
+import io.github.nettyaio.sys.NativeMemory;
+import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.PosixAio;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One daemon thread that waits, in {@code aio_suspend}, for every {@code SIGEV_NONE} request submitted
+ * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches.
+ *
+ * <p>The wait also covers a wake-up request of its own: an {@code aio_read} of 8 bytes from an eventfd (a
+ * pipe where there is no eventfd). A submitter that finds the reaper asleep writes to it once, so new
+ * requests join the wait list; while the reaper is awake, submitters don't make any system call.
+ *
+ * <p>Memory: the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an owner
+ * that reaps and frees a request early never makes the reaper read freed memory.
+ */
+final class PosixAioReaper implements Runnable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioReaper.class);
+    private static volatile PosixAioReaper instance;
+
+    /** The requests of one submission; its Aio is ready once all have finished. */
+    static final class Watch {
+        final PosixAioDriver driver;
+        final long token;
+        final AioControlBlock[] cbs;
+
+        Watch(PosixAioDriver driver, long token, AioControlBlock[] cbs) {
+            this.driver = driver;
+            this.token = token;
+            this.cbs = cbs;
+        }
+    }
+
+    private final Abi abi = Platform.abi();
+    private final int einprogress = abi.constants().EINPROGRESS;
+    private final Queue<Watch> incoming = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile boolean sleeping;
+
+    private final int wakeReadFd;
+    private final int wakeWriteFd;
+    private final long wakeBuf;
+    private final long wakeValue;
+    private final AioControlBlock wakeCb;
+    private final Thread thread;
+
+    // Reaper-thread state.
+    private final List<Watch> watching = new ArrayList<>();
+    private long list;
+    private int listCapacity;
+
+    private PosixAioReaper() throws IOException {
+        int[] fds = wakeFds();
+        wakeReadFd = fds[0];
+        wakeWriteFd = fds[1];
+        wakeBuf = NativeMemory.allocateZeroed(8);
+        wakeValue = NativeMemory.allocateZeroed(8);
+        NativeMemory.putLong(wakeValue, 1);
+        wakeCb = AioControlBlock.allocate(abi);
+        listCapacity = 64;
+        list = NativeMemory.allocateZeroed(8L * listCapacity);
+        thread = new Thread(this, "netty-aio-reaper");
+        thread.setDaemon(true);
+    }
+
+    /** The process-wide reaper, started on first use. */
+    static PosixAioReaper instance() throws IOException {
+        PosixAioReaper r = instance;
+        if (r == null) {
+            synchronized (PosixAioReaper.class) {
+                r = instance;
+                if (r == null) {
+                    r = new PosixAioReaper();
+                    r.submitWakeRead();
+                    r.thread.start();
+                    instance = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    private static int[] wakeFds() throws IOException {
+        if (Platform.os() == Platform.Os.LINUX) {
+            int fd = LinuxLib.eventfd(0, LinuxLib.efdCloexec());
+            if (fd < 0) {
+                throw Errno.lastException("eventfd", "AIO reaper");
+            }
+            return new int[] {fd, fd};
+        }
+        int[] fds = new int[2];
+        if (LibC.pipe(fds) != 0) {
+            throw Errno.lastException("pipe", "AIO reaper");
+        }
+        return fds;
+    }
+
+    /** Starts watching {@code w} (any thread). */
+    void watch(Watch w) {
+        for (AioControlBlock cb : w.cbs) {
+            cb.hold();
+        }
+        incoming.add(w);
+        if (sleeping && wakePending.compareAndSet(false, true)) {
+            long n = LibC.write(wakeWriteFd, wakeValue, 8);
+            if (n != 8) {
+                logger.warn("Failed to wake the AIO reaper: {}", Errno.format(LibC.errno()));
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void submitWakeRead() throws IOException {
+        wakeCb.prepare(wakeReadFd, 0, wakeBuf, 8, abi.constants().LIO_NOP);
+        wakeCb.notifyNone();
+        wakeCb.submit(AioControlBlock.Op.READ, "AIO reaper wake-up", this);
+    }
+
+    @Override
+    public void run() {
+        for (;;) {
+            try {
+                loop();
+            } catch (Throwable t) {
+                // Never die: every watched request would hang. Log and go on.
+                logger.error("AIO reaper failed; continuing", t);
+            }
+        }
+    }
+
+    private void loop() throws IOException {
+        for (;;) {
+            takeIncoming();
+            reapFinished();
+            sleeping = true;
+            if (!incoming.isEmpty()) {
+                sleeping = false;
+                continue;
+            }
+            int n = fillList();
+            int rc = PosixAio.aio_suspend(list, n, 0);
+            sleeping = false;
+            if (rc != 0) {
+                int errno = LibC.errno();
+                if (errno != abi.constants().EINTR && errno != abi.constants().EAGAIN) {
+                    logger.warn("aio_suspend: {}", Errno.format(errno));
+                }
+            }
+            if (wakeCb.aioError() != einprogress) {
+                wakeCb.aioReturn();
+                wakePending.set(false);
+                submitWakeRead();
+            }
+        }
+    }
+
+    private void takeIncoming() {
+        Watch w;
+        while ((w = incoming.poll()) != null) {
+            watching.add(w);
+        }
+    }
+
+    private void reapFinished() {
+        List<Watch> ws = watching;
+        for (int i = ws.size() - 1; i >= 0; i--) {
+            Watch w = ws.get(i);
+            if (finished(w)) {
+                int last = ws.size() - 1;
+                ws.set(i, ws.get(last));
+                ws.remove(last);
+                for (AioControlBlock cb : w.cbs) {
+                    cb.unhold();
+                }
+                w.driver.completed(w);
+            }
+        }
+    }
+
+    private boolean finished(Watch w) {
+        for (AioControlBlock cb : w.cbs) {
+            if (cb.aioErrorShared() == einprogress) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes [wake-up, every watched request still in progress] into the suspend list and returns the entry
+     * count. Finished entries of a partly finished lio batch are left out: they would make
+     * {@code aio_suspend} return at once, forever.
+     */
+    private int fillList() {
+        int n = 1;
+        for (Watch w : watching) {
+            n += w.cbs.length;
+        }
+        if (n > listCapacity) {
+            int cap = Math.max(n, listCapacity * 2);
+            long bigger = NativeMemory.allocateZeroed(8L * cap);
+            NativeMemory.free(list);
+            list = bigger;
+            listCapacity = cap;
+        }
+        long p = list;
+        NativeMemory.putLong(p, wakeCb.address());
+        for (Watch w : watching) {
+            for (AioControlBlock cb : w.cbs) {
+                if (cb.aioErrorShared() == einprogress) {
+                    p += 8;
+                    NativeMemory.putLong(p, cb.address());
+                }
+            }
+        }
+        return (int) ((p - list) / 8) + 1;
+    }
+
+    @Override
+    public String toString() {
+        return "PosixAioReaper(" + thread.getName() + ")";
+    }
+}

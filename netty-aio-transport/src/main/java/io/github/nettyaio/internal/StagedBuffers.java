@@ -1,0 +1,189 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.internal.PlatformDependent;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The caller's buffers prepared for a kernel transfer, kept alive until it is over. Internal API.
+ *
+ * <p>At construction every buffer is validated (readable for a write, writable and not read-only for a
+ * read, reference count above zero) and retained, so an early {@code release()} by the caller never frees
+ * memory the kernel uses. The transfer then uses one contiguous native region: the caller's memory itself
+ * when there is a single buffer with a stable native address, else a pooled direct staging buffer (heap and
+ * composite buffers, and several buffers, since glibc has no {@code aio_readv}). On completion
+ * {@link #complete(long)} copies back (reads), moves the caller's indices by the bytes transferred and
+ * releases; {@link #release()} releases without touching indices (failure, cancel).
+ */
+public final class StagedBuffers {
+    private final ByteBuf[] bufs;
+    private final boolean read;
+    private final int length;
+    private final ByteBuf staging;
+    private final long address;
+    private boolean released;
+
+    private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc) {
+        this.bufs = bufs;
+        this.read = read;
+        long total = 0;
+        for (ByteBuf b : bufs) {
+            Objects.requireNonNull(b, "buffer");
+            if (b.refCnt() <= 0) {
+                throw new IllegalReferenceCountException(b.refCnt());
+            }
+            if (read && b.isReadOnly()) {
+                throw new IllegalArgumentException("read-only buffer can't be a read destination");
+            }
+            total += read ? b.writableBytes() : b.readableBytes();
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("transfer of " + total + " bytes exceeds 2 GiB");
+        }
+        this.length = (int) total;
+        long direct = bufs.length == 1 ? nativeAddress(bufs[0], read) : 0;
+        int retained = 0;
+        try {
+            for (ByteBuf b : bufs) {
+                b.retain();
+                retained++;
+            }
+            if (direct != 0 || length == 0) {
+                staging = null;
+                address = direct;
+            } else {
+                staging = alloc.directBuffer(length, length);
+                if (!read) {
+                    for (ByteBuf b : bufs) {
+                        staging.writeBytes(b, b.readerIndex(), b.readableBytes());
+                    }
+                }
+                address = stagingAddress(staging);
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; i < retained; i++) {
+                bufs[i].release();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Prepares {@code dsts} as the destination of a read of up to their combined writable bytes.
+     *
+     * @throws IllegalReferenceCountException a buffer was already released
+     * @throws IllegalArgumentException       a buffer is read-only, or the total exceeds 2 GiB
+     */
+    public static StagedBuffers forRead(ByteBuf... dsts) {
+        return new StagedBuffers(dsts.clone(), true, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /**
+     * Prepares {@code srcs}' readable bytes as the source of a write.
+     *
+     * @throws IllegalReferenceCountException a buffer was already released
+     * @throws IllegalArgumentException       the total exceeds 2 GiB
+     */
+    public static StagedBuffers forWrite(ByteBuf... srcs) {
+        return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** The native address the kernel transfers to or from (0 when {@link #length()} is 0). */
+    public long address() {
+        return address;
+    }
+
+    /** The number of bytes the transfer asks for. */
+    public int length() {
+        return length;
+    }
+
+    /** Whether a staging copy is used (the caller's memory could not be used directly). */
+    public boolean staged() {
+        return staging != null;
+    }
+
+    /**
+     * The transfer moved {@code n} bytes: copies them into the caller's buffers (reads), advances their
+     * writer (reads) or reader (writes) indices in order, and releases.
+     *
+     * @throws IllegalStateException if already released
+     */
+    public void complete(long n) {
+        if (released) {
+            throw new IllegalStateException("already released");
+        }
+        try {
+            int left = (int) Math.min(Math.max(n, 0), length);
+            int stagingOffset = 0;
+            for (ByteBuf b : bufs) {
+                if (left == 0) {
+                    break;
+                }
+                if (read) {
+                    int k = Math.min(left, b.writableBytes());
+                    if (staging != null && b.refCnt() > 0) {
+                        b.setBytes(b.writerIndex(), staging, stagingOffset, k);
+                    }
+                    if (b.refCnt() > 0) {
+                        b.writerIndex(b.writerIndex() + k);
+                    }
+                    stagingOffset += k;
+                    left -= k;
+                } else {
+                    int k = Math.min(left, b.readableBytes());
+                    if (b.refCnt() > 0) {
+                        b.readerIndex(b.readerIndex() + k);
+                    }
+                    left -= k;
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Releases the caller's buffers (once) and the staging buffer, without touching any index. */
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (staging != null) {
+            staging.release();
+        }
+        for (ByteBuf b : bufs) {
+            b.release();
+        }
+    }
+
+    private static long nativeAddress(ByteBuf b, boolean read) {
+        int index = read ? b.writerIndex() : b.readerIndex();
+        if (b.hasMemoryAddress()) {
+            return b.memoryAddress() + index;
+        }
+        if (b.isDirect() && b.nioBufferCount() == 1 && PlatformDependent.hasUnsafe()) {
+            int len = read ? b.writableBytes() : b.readableBytes();
+            ByteBuffer nio = b.nioBuffer(index, len);
+            return PlatformDependent.directBufferAddress(nio) + nio.position();
+        }
+        return 0;
+    }
+
+    private static long stagingAddress(ByteBuf staging) {
+        long a = nativeAddress(staging, true);
+        if (a == 0) {
+            throw new IllegalStateException("staging buffer has no native address: " + staging);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,347 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.source;
+
+import io.github.nettyaio.AioNotifier;
+import io.github.nettyaio.AioSource;
+import io.github.nettyaio.sys.Abi;
+import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.Errno;
+import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.NativeMemory;
+import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.PosixAio;
+import io.github.nettyaio.sys.Sigevents;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.unix.FileDescriptor;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A batch of reads and writes submitted with one {@code lio_listio(LIO_NOWAIT, ...)}, like mio-aio's
+ * {@code LioCb}. Drive it with {@link io.github.nettyaio.Aio#newForLio}: the Aio becomes ready once every
+ * request the kernel accepted has finished.
+ *
+ * <pre>{@code
+ * LioListio lio = new LioListio();
+ * int r = lio.addRead(fd, 0, dst);
+ * int w = lio.addWrite(fd, 4096, src);
+ * Aio<LioListio> aio = Aio.newForLio(loop, lio);
+ * lio.submit();
+ * // when aio.ready() fires: if (lio.refused() > 0) { aio.clearReady(event); lio.resubmitRemaining(); wait again }
+ * long read = lio.result(r);   // per request; throws its errno
+ * }</pre>
+ *
+ * <p>Partial acceptance is reported, never lost: after {@code EAGAIN}/{@code EIO}/{@code EINTR} from
+ * {@code lio_listio}, each entry is classified with {@code aio_error}: accepted ones (running, finished or
+ * failed) are watched and reaped exactly once by {@link #result(int)}; refused ones ({@code EAGAIN}) wait
+ * for {@link #resubmitRemaining()}. Each batch gets its own native list array, kept until its entries are
+ * reaped (FreeBSD identifies {@code EVFILT_LIO} events by that address). Buffers are retained while in
+ * flight. Confined to the event loop thread once registered.
+ */
+public final class LioListio implements AioSource {
+    private enum State { NEW, IN_FLIGHT, REFUSED, REAPED }
+
+    private static final class Entry {
+        final AbstractAioTransfer op;
+        AioControlBlock cb;
+        State state = State.NEW;
+
+        Entry(AbstractAioTransfer op) {
+            this.op = op;
+        }
+    }
+
+    private final Abi abi = Platform.abi();
+    private final AbiConstants c = abi.constants();
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<Long> listArrays = new ArrayList<>();
+    private AioNotifier notifier;
+    private long token;
+    private boolean submitted;
+
+    /** Creates an empty batch. */
+    public LioListio() {
+    }
+
+    @Override
+    public void register(AioNotifier notifier, long token) {
+        this.notifier = notifier;
+        this.token = token;
+    }
+
+    @Override
+    public void deregister() {
+        this.notifier = null;
+    }
+
+    /**
+     * Adds a read of up to {@code dst.writableBytes()} at {@code offset}; returns its index.
+     *
+     * @throws IllegalStateException    the batch was already submitted
+     * @throws IllegalArgumentException {@code offset} is negative
+     */
+    public int addRead(FileDescriptor fd, long offset, ByteBuf dst) {
+        return add(new AioRead(fd, offset, dst));
+    }
+
+    /**
+     * Adds a write of {@code src}'s readable bytes at {@code offset}; returns its index.
+     *
+     * @throws IllegalStateException    the batch was already submitted
+     * @throws IllegalArgumentException {@code offset} is negative
+     */
+    public int addWrite(FileDescriptor fd, long offset, ByteBuf src) {
+        return add(new AioWrite(fd, offset, src));
+    }
+
+    private int add(AbstractAioTransfer op) {
+        if (submitted) {
+            throw new IllegalStateException("the batch was already submitted");
+        }
+        entries.add(new Entry(op));
+        return entries.size() - 1;
+    }
+
+    /** The number of requests in the batch. */
+    public int size() {
+        return entries.size();
+    }
+
+    /**
+     * Submits every request with {@code lio_listio(LIO_NOWAIT)}.
+     *
+     * @throws IllegalStateException                     already submitted, or the batch is empty
+     * @throws io.netty.util.IllegalReferenceCountException a buffer was already released (nothing submitted)
+     * @throws IllegalArgumentException                  a read into a read-only buffer (nothing submitted)
+     * @throws IOException                               {@code EAGAIN} when the kernel accepted no entry at all
+     *                                                   (nothing in flight, no notification will come), or the
+     *                                                   errno that made it reject the whole list
+     *                                                   (e.g. {@code EINVAL})
+     */
+    public void submit() throws IOException {
+        if (submitted) {
+            throw new IllegalStateException("the batch was already submitted");
+        }
+        if (entries.isEmpty()) {
+            throw new IllegalStateException("empty batch");
+        }
+        List<Entry> batch = new ArrayList<>(entries);
+        stageAll(batch);
+        submitted = true;
+        int accepted = submitBatch(batch);
+        if (accepted == 0) {
+            throw Errno.newException("lio_listio", describe(), c.EAGAIN);
+        }
+    }
+
+    /**
+     * Resubmits the requests the kernel refused, in a new {@code lio_listio}.
+     *
+     * @return how many were accepted now (0 when nothing was refused)
+     * @throws IOException {@code EAGAIN} when the kernel refused every one of them and nothing else is in
+     *                     flight (so no notification will come)
+     */
+    public int resubmitRemaining() throws IOException {
+        List<Entry> batch = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.state == State.REFUSED) {
+                batch.add(e);
+            }
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        int accepted = submitBatch(batch);
+        if (accepted == 0 && inFlight() == 0) {
+            throw Errno.newException("lio_listio", describe(), c.EAGAIN);
+        }
+        return accepted;
+    }
+
+    /** Stages buffers and allocates control blocks for every entry, or nothing at all. */
+    private void stageAll(List<Entry> batch) {
+        int done = 0;
+        try {
+            for (Entry e : batch) {
+                e.cb = AioControlBlock.allocate(abi);
+                e.op.prepareLio(e.cb);
+                done++;
+            }
+        } catch (RuntimeException | Error ex) {
+            for (int i = 0; i < batch.size(); i++) {
+                Entry e = batch.get(i);
+                if (i < done) {
+                    e.op.unstage();
+                }
+                if (e.cb != null) {
+                    e.cb.free();
+                    e.cb = null;
+                }
+            }
+            throw ex;
+        }
+    }
+
+    /** One lio_listio over {@code batch}; classifies entries; returns how many were accepted. */
+    private int submitBatch(List<Entry> batch) throws IOException {
+        int n = batch.size();
+        long list = NativeMemory.allocateZeroed(8L * n);
+        long sig = Sigevents.allocate(abi);
+        try {
+            for (int i = 0; i < n; i++) {
+                Entry e = batch.get(i);
+                NativeMemory.putLong(list + 8L * i, e.cb.address());
+                e.cb.notifyNone();
+                e.cb.markSubmitted(this);
+                e.state = State.IN_FLIGHT;
+            }
+            AioNotifier nt = notifier;
+            if (nt != null) {
+                nt.armList(sig, token);
+            } else {
+                Sigevents.writeNone(abi, sig);
+            }
+            int rc = PosixAio.lio_listio(c.LIO_NOWAIT, list, n, sig);
+            int errno = rc == 0 ? 0 : LibC.errno();
+            List<AioControlBlock> accepted = new ArrayList<>(n);
+            if (rc == 0) {
+                for (Entry e : batch) {
+                    accepted.add(e.cb);
+                }
+            } else if (errno == c.EAGAIN || errno == c.EIO || errno == c.EINTR) {
+                for (Entry e : batch) {
+                    if (e.cb.aioError() == c.EAGAIN) {
+                        e.cb.markNotSubmitted();
+                        e.state = State.REFUSED;
+                    } else {
+                        accepted.add(e.cb);
+                    }
+                }
+            } else {
+                // The whole list was rejected (EINVAL: too many entries, ...): nothing was queued.
+                for (Entry e : batch) {
+                    e.cb.markNotSubmitted();
+                    e.cb.free();
+                    e.cb = null;
+                    e.op.unstage();
+                    e.state = State.REAPED;
+                }
+                throw Errno.newException("lio_listio", describe(), errno);
+            }
+            if (!accepted.isEmpty()) {
+                listArrays.add(list);
+                list = 0;
+                if (nt != null) {
+                    nt.submitted(token, accepted.toArray(new AioControlBlock[0]));
+                }
+            }
+            return accepted.size();
+        } finally {
+            NativeMemory.free(sig);
+            NativeMemory.free(list);
+        }
+    }
+
+    /**
+     * Whether every accepted request has finished and none awaits resubmission.
+     *
+     * @throws IllegalStateException the batch was not submitted
+     */
+    public boolean isComplete() {
+        if (!submitted) {
+            throw new IllegalStateException("the batch was not submitted");
+        }
+        for (Entry e : entries) {
+            if (e.state == State.REFUSED) {
+                return false;
+            }
+            if (e.state == State.IN_FLIGHT && e.cb.aioError() == c.EINPROGRESS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many requests the kernel refused ({@code EAGAIN}) and were not resubmitted yet. */
+    public int refused() {
+        int n = 0;
+        for (Entry e : entries) {
+            if (e.state == State.REFUSED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Reaps request {@code i} ({@code aio_return}) and returns the bytes it transferred, moving its buffer's
+     * index; exactly once per request.
+     *
+     * @throws IndexOutOfBoundsException no such request
+     * @throws IllegalStateException     not submitted, refused (call {@link #resubmitRemaining()}), still in
+     *                                   progress, or already read
+     * @throws IOException               the request's errno (e.g. {@code EBADF}); its buffer is unchanged
+     */
+    public long result(int i) throws IOException {
+        Entry e = entries.get(i);
+        switch (e.state) {
+            case NEW:
+                throw new IllegalStateException("request " + i + " was not submitted");
+            case REFUSED:
+                throw new IllegalStateException("request " + i + " was refused (EAGAIN): resubmitRemaining() first");
+            case REAPED:
+                throw new IllegalStateException("result(" + i + ") was already read");
+            default:
+                break;
+        }
+        int err = e.cb.aioError();
+        if (err == c.EINPROGRESS) {
+            throw new IllegalStateException("request " + i + " is still in progress");
+        }
+        long r = e.cb.aioReturn();
+        e.cb.free();
+        e.cb = null;
+        e.state = State.REAPED;
+        releaseListsIfIdle();
+        if (err != 0) {
+            e.op.unstage();
+            throw Errno.newException(e.op.opName(), e.op.target, err);
+        }
+        e.op.complete(r);
+        return r;
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (Entry e : entries) {
+            if (e.state == State.IN_FLIGHT) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void releaseListsIfIdle() {
+        if (inFlight() == 0) {
+            for (long a : listArrays) {
+                NativeMemory.free(a);
+            }
+            listArrays.clear();
+        }
+    }
+
+    private String describe() {
+        return entries.size() + " requests";
+    }
+
+    @Override
+    public String toString() {
+        return "LioListio(" + describe() + ")";
+    }
+}
