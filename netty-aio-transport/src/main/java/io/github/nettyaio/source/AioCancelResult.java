@@ -13,7 +13,7 @@ public enum AioCancelResult {
     /** {@code AIO_NOTCANCELED}: the request is running and will complete normally. */
     NOT_CANCELED,
     /** {@code AIO_ALLDONE}: the request had already completed (or nothing was in flight). */
-    ALL_DONE
+    ALL_DONE;
 
     /** Maps {@code aio_cancel}'s return value with the platform's constants. */
     static AioCancelResult fromNative(AbiConstants c, int rc) {
