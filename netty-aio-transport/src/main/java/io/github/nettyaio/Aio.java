@@ -55,6 +55,7 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
     private long clearedTick;
     private Promise<AioEvent> pending;
     private Future<AioEvent> readyFuture;
+    private AioEvent lastEvent;
     private Throwable failure;
 
     private Aio(IoEventLoop loop, E source, AioDriver driver, boolean lio) {
@@ -96,8 +97,12 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
             throw new IllegalStateException("Aio must be created on the thread of " + loop
                     + ", not on " + Thread.currentThread().getName());
         }
-        AioDriver driver = AioDriver.forLoop(loop);
-        Aio<E> aio = new Aio<>(loop, source, driver, lio);
+        return createWith(AioDriver.forLoop(loop), source, lio);
+    }
+
+    /** Creates an Aio on {@code driver}'s loop (its thread). */
+    static <E extends AioSource> Aio<E> createWith(AioDriver driver, E source, boolean lio) throws IOException {
+        Aio<E> aio = new Aio<>(driver.loop, source, driver, lio);
         aio.token = driver.register(aio);
         aio.registered = true;
         source.register(driver, aio.token);
@@ -136,7 +141,7 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
             }
             if (tick > clearedTick) {
                 if (readyFuture == null) {
-                    readyFuture = loop.newSucceededFuture(new AioEvent(tick));
+                    readyFuture = loop.newSucceededFuture(lastEvent);
                 }
                 return readyFuture;
             }
@@ -203,9 +208,10 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
             }
             tick++;
             event = new AioEvent(tick);
-            readyFuture = null;
+            lastEvent = event;
             p = pending;
             pending = null;
+            readyFuture = p;
         }
         if (p != null) {
             p.trySuccess(event);

@@ -157,6 +157,10 @@ final class PosixAioReaper implements Runnable {
                 continue;
             }
             int n = fillList();
+            if (n < 0) {
+                sleeping = false;
+                continue; // a watch finished after reapFinished looked at it: reap before sleeping
+            }
             int rc = PosixAio.aio_suspend(list, n, 0);
             sleeping = false;
             if (rc != 0) {
@@ -207,8 +211,9 @@ final class PosixAioReaper implements Runnable {
 
     /**
      * Writes [wake-up, every watched request still in progress] into the suspend list and returns the entry
-     * count. Finished entries of a partly finished lio batch are left out: they would make
-     * {@code aio_suspend} return at once, forever.
+     * count, or -1 when a watch has no request in progress any more (it finished after
+     * {@link #reapFinished()} looked at it; sleeping now would miss it). Finished entries of a partly
+     * finished lio batch are left out: they would make {@code aio_suspend} return at once, forever.
      */
     private int fillList() {
         int n = 1;
@@ -225,14 +230,25 @@ final class PosixAioReaper implements Runnable {
         long p = list;
         NativeMemory.putLong(p, wakeCb.address());
         for (Watch w : watching) {
+            boolean any = false;
             for (AioControlBlock cb : w.cbs) {
                 if (cb.aioErrorShared() == einprogress) {
                     p += 8;
                     NativeMemory.putLong(p, cb.address());
+                    any = true;
                 }
+            }
+            if (!any) {
+                return -1;
             }
         }
         return (int) ((p - list) / 8) + 1;
+    }
+
+    /** A snapshot for diagnostics (racy by nature). */
+    String debugState() {
+        return "sleeping=" + sleeping + " wakePending=" + wakePending.get() + " incoming=" + incoming.size()
+                + " watching=" + watching.size() + " wakeCb.error=" + wakeCb.aioErrorShared();
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class StagedBuffers {
                         staging.writeBytes(b, b.readerIndex(), b.readableBytes());
                     }
                 }
-                address = stagingAddress(staging);
+                address = stagingAddress(staging, read);
             }
         } catch (RuntimeException | Error e) {
             for (int i = 0; i < retained; i++) {
@@ -179,8 +179,9 @@ public final class StagedBuffers {
         return 0;
     }
 
-    private static long stagingAddress(ByteBuf staging) {
-        long a = nativeAddress(staging, true);
+    /** The staging buffer's start: its writer index (0) for reads, its reader index (0) for writes. */
+    private static long stagingAddress(ByteBuf staging, boolean read) {
+        long a = nativeAddress(staging, read);
         if (a == 0) {
             throw new IllegalStateException("staging buffer has no native address: " + staging);
         }
