@@ -20,18 +20,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivery for any event loop through {@code SIGEV_NONE} requests and the {@link PosixAioReaper}: the reaper
- * thread finds finished requests and queues their tokens here; one task per batch drains the queue on the
- * loop thread. No thread and no JVM attach per completion.
+ * thread finds finished requests and queues them here; one task per batch drains the queue on the loop
+ * thread. No thread and no JVM attach per completion.
+ *
+ * <p>While it drains, the loop also looks at its own requests still pending and reports those that finished
+ * meanwhile itself, so under load completions don't wait for a round trip through the reaper. Each
+ * completion is reported once: the reaper and the loop {@linkplain PosixAioReaper.Watch#claim() claim} it.
+ * The loop {@linkplain AioControlBlock#hold() holds} the control blocks it may look at.
  */
 final class PosixAioDriver extends AioDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioDriver.class);
     private static final AtomicLong TOKENS = new AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Distinguishes drivers (and so loop threads) in the reaper's wake-up decision. */
+    final int id = IDS.incrementAndGet();
     private final Abi abi = Platform.abi();
     private final PosixAioReaper reaper;
     private final Queue<PosixAioReaper.Watch> completed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** This loop's watches not yet reported (loop thread only). */
+    private final java.util.ArrayList<PosixAioReaper.Watch> pending = new java.util.ArrayList<>();
 
     PosixAioDriver(IoEventLoop loop, PosixAioReaper reaper) {
         super(loop);
@@ -58,7 +68,12 @@ final class PosixAioDriver extends AioDriver {
         if (accepted.length == 0) {
             throw new IllegalArgumentException("no accepted request to watch");
         }
-        reaper.watch(new PosixAioReaper.Watch(this, token, accepted));
+        PosixAioReaper.Watch w = new PosixAioReaper.Watch(this, token, accepted);
+        for (AioControlBlock cb : accepted) {
+            cb.hold();
+        }
+        pending.add(w);
+        reaper.watch(w);
     }
 
     /** Called by the reaper thread: every request of {@code watch} has finished. */
@@ -81,6 +96,39 @@ final class PosixAioDriver extends AioDriver {
         PosixAioReaper.Watch w;
         while ((w = completed.poll()) != null) {
             notifyReady(w.token);
+        }
+        pollOwn();
+    }
+
+    /**
+     * Reports this loop's pending requests that have finished, for a few rounds while it finds some (the
+     * listeners it runs often submit more); drops watches the reaper reported.
+     */
+    private void pollOwn() {
+        for (int round = 0; round < 4; round++) {
+            boolean found = false;
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                if (i >= pending.size()) {
+                    continue;
+                }
+                PosixAioReaper.Watch w = pending.get(i);
+                boolean mine = !w.isClaimed() && w.finished() && w.claim();
+                if (w.isClaimed()) {
+                    int last = pending.size() - 1;
+                    pending.set(i, pending.get(last));
+                    pending.remove(last);
+                    for (AioControlBlock cb : w.cbs) {
+                        cb.unhold();
+                    }
+                }
+                if (mine) {
+                    found = true;
+                    notifyReady(w.token);
+                }
+            }
+            if (!found) {
+                return;
+            }
         }
     }
 

@@ -70,6 +70,9 @@ public final class AioControlBlock {
     private final StructField nbytes;
     private final StructField lioOpcode;
     private final long sigevent;
+    /** Address of glibc's {@code __error_code}, or 0 where {@code aio_error} must be called. */
+    private final long errorCodeAddress;
+    private int fd = -1;
     private boolean inFlight;
     private boolean freed;
 
@@ -85,6 +88,7 @@ public final class AioControlBlock {
         this.memory = new Memory(address);
         this.cleanable = CLEANER.register(this, memory);
         this.sigevent = address + l.offset("aio_sigevent");
+        this.errorCodeAddress = l.has("__error_code") ? address + l.offset("__error_code") : 0;
         Sigevents.writeNone(abi, sigevent);
     }
 
@@ -125,6 +129,7 @@ public final class AioControlBlock {
      */
     public void prepare(int fd, long fileOffset, long bufAddress, long length, int opcode) {
         checkWritable();
+        this.fd = fd;
         NativeMemory.putField(address, fildes, fd);
         NativeMemory.putField(address, offset, fileOffset);
         NativeMemory.putField(address, buf, bufAddress);
@@ -145,6 +150,7 @@ public final class AioControlBlock {
             throw new UnsupportedOperationException(abi.id() + " has no aio_readv/aio_writev");
         }
         checkWritable();
+        this.fd = fd;
         StructLayout l = abi.aiocb();
         NativeMemory.putField(address, fildes, fd);
         NativeMemory.putField(address, offset, fileOffset);
@@ -268,10 +274,17 @@ public final class AioControlBlock {
 
     /**
      * {@code aio_error} for a thread that took a {@link #hold()}: valid even after the owner's
-     * {@link #free()}, until the matching {@link #unhold()}.
+     * {@link #free()}, until the matching {@link #unhold()}. On glibc, whose {@code aio_error(3)} is nothing
+     * but a read of the aiocb's {@code __error_code} (offset checked against {@code shared/abi}), the field is
+     * read directly with volatile semantics instead of through a native call.
      */
     public int aioErrorShared() {
-        return PosixAio.aio_error(address);
+        return errorCodeAddress != 0 ? NativeMemory.getIntVolatile(errorCodeAddress) : PosixAio.aio_error(address);
+    }
+
+    /** The file descriptor of the last {@link #prepare}d request, or -1. */
+    public int fd() {
+        return fd;
     }
 
     /** Keeps the memory allocated for another thread until {@link #unhold()}, even across {@link #free()}. */

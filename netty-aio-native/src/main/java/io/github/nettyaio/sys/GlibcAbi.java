@@ -36,6 +36,8 @@ final class GlibcAbi {
                 new StructField("aio_buf", 16, 8),
                 new StructField("aio_nbytes", 24, 8),
                 new StructField("aio_sigevent", 32, 64),
+                // glibc's aio_error(3) is exactly a read of this field (set under glibc's request mutex).
+                new StructField("__error_code", 112, 4),
                 new StructField("aio_offset", 128, 8)));
         StructLayout sigevent = new StructLayout("sigevent", 64, 8, List.of(
                 new StructField("sigev_value", 0, 8),

@@ -107,6 +107,11 @@ public final class NativeMemory {
         return UNSAFE ? PlatformDependent.getInt(address) : new Pointer(address).getInt(0);
     }
 
+    /** Reads an {@code int} with volatile semantics (for fields another thread or the kernel writes). */
+    public static int getIntVolatile(long address) {
+        return UNSAFE ? PlatformDependent.getVolatileInt(null, address) : new Pointer(address).getInt(0);
+    }
+
     /** Reads a {@code short}. */
     public static short getShort(long address) {
         return UNSAFE ? PlatformDependent.getShort(address) : new Pointer(address).getShort(0);
