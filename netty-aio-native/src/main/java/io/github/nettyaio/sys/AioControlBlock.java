@@ -72,6 +72,8 @@ public final class AioControlBlock {
     private final long sigevent;
     /** Address of glibc's {@code __error_code}, or 0 where {@code aio_error} must be called. */
     private final long errorCodeAddress;
+    /** Address of glibc's {@code __return_value}, or 0 where {@code aio_return} must be called. */
+    private final long returnValueAddress;
     private int fd = -1;
     private boolean inFlight;
     private boolean freed;
@@ -89,6 +91,7 @@ public final class AioControlBlock {
         this.cleanable = CLEANER.register(this, memory);
         this.sigevent = address + l.offset("aio_sigevent");
         this.errorCodeAddress = l.has("__error_code") ? address + l.offset("__error_code") : 0;
+        this.returnValueAddress = l.has("__return_value") ? address + l.offset("__return_value") : 0;
         Sigevents.writeNone(abi, sigevent);
     }
 
@@ -269,7 +272,7 @@ public final class AioControlBlock {
      */
     public int aioError() {
         checkNotFreed();
-        return PosixAio.aio_error(address);
+        return aioErrorShared();
     }
 
     /**
@@ -320,7 +323,9 @@ public final class AioControlBlock {
         if (!inFlight) {
             throw new IllegalStateException("aio_return without a request in flight");
         }
-        long r = PosixAio.aio_return(address);
+        // glibc's aio_return(3) is a plain read of __return_value (no resources to release); FreeBSD's is a
+        // system call that also frees the kernel's job, so it is always called there.
+        long r = returnValueAddress != 0 ? NativeMemory.getLong(returnValueAddress) : PosixAio.aio_return(address);
         leaveFlight();
         return r;
     }

@@ -36,8 +36,10 @@ final class GlibcAbi {
                 new StructField("aio_buf", 16, 8),
                 new StructField("aio_nbytes", 24, 8),
                 new StructField("aio_sigevent", 32, 64),
-                // glibc's aio_error(3) is exactly a read of this field (set under glibc's request mutex).
+                // glibc's aio_error(3) and aio_return(3) are exactly reads of these two fields (written by
+                // glibc's AIO thread under its request mutex before the request counts as finished).
                 new StructField("__error_code", 112, 4),
+                new StructField("__return_value", 120, 8),
                 new StructField("aio_offset", 128, 8)));
         StructLayout sigevent = new StructLayout("sigevent", 64, 8, List.of(
                 new StructField("sigev_value", 0, 8),
