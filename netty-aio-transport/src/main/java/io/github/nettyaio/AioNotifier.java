@@ -37,4 +37,11 @@ public interface AioNotifier {
      * with an empty array.
      */
     void submitted(long token, AioControlBlock... accepted);
+
+    /**
+     * Reports that {@code aio_cancel} was called for a request of the {@link Aio} identified by {@code token}
+     * (whatever it answered): a cancelled request finishes out of its queue's order, so a notifier that
+     * relies on that order must look again. Sources that cancel must call it.
+     */
+    void cancelled(long token, AioControlBlock cb);
 }

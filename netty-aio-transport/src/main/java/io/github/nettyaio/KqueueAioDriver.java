@@ -169,6 +169,11 @@ final class KqueueAioDriver extends AioDriver {
         // The kernel posts the event itself.
     }
 
+    @Override
+    public void cancelled(long token, AioControlBlock cb) {
+        // A cancelled request still posts its event (with ECANCELED).
+    }
+
     /** Maps one kevent to readiness: EVFILT_AIO/EVFILT_LIO make the Aio of {@code udata} ready. Never throws. */
     void onKevent(short filter, long udata) {
         if (filter == abi.constants().EVFILT_AIO || filter == abi.constants().EVFILT_LIO) {

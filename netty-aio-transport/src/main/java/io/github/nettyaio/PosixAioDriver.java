@@ -76,6 +76,11 @@ final class PosixAioDriver extends AioDriver {
         reaper.watch(w);
     }
 
+    @Override
+    public void cancelled(long token, AioControlBlock cb) {
+        reaper.wakeUp();
+    }
+
     /** Called by the reaper thread: every request of {@code watch} has finished. */
     void completed(PosixAioReaper.Watch watch) {
         completed.add(watch);

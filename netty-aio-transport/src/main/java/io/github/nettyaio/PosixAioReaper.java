@@ -156,7 +156,14 @@ final class PosixAioReaper implements Runnable {
             cb.hold();
         }
         incoming.add(w);
-        if (sleeping && !completesAfterAWatchedRequest(w) && wakePending.compareAndSet(false, true)) {
+        if (sleeping && !completesAfterAWatchedRequest(w)) {
+            wakeUp();
+        }
+    }
+
+    /** Makes the reaper look at every watched request again (any thread). */
+    void wakeUp() {
+        if (wakePending.compareAndSet(false, true)) {
             long n = LibC.write(wakeWriteFd, wakeValue, 8);
             if (n != 8) {
                 logger.warn("Failed to wake the AIO reaper: {}", Errno.format(LibC.errno()));

@@ -150,6 +150,10 @@ abstract class AbstractAioSource implements AioSource {
             return AioCancelResult.ALL_DONE;
         }
         int rc = block.cancel(fd.intValue(), target);
+        AioNotifier n = notifier;
+        if (n != null) {
+            n.cancelled(token, block);
+        }
         return AioCancelResult.fromNative(constants, rc);
     }
 
