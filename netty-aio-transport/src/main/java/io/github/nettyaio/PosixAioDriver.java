@@ -107,7 +107,8 @@ final class PosixAioDriver extends AioDriver {
 
     /**
      * Reports this loop's pending requests that have finished, for a few rounds while it finds some (the
-     * listeners it runs often submit more); drops watches the reaper reported.
+     * listeners it runs often submit more), and if every round found some, looks again in a later task;
+     * drops watches the reaper reported.
      */
     private void pollOwn() {
         for (int round = 0; round < 4; round++) {
@@ -134,6 +135,12 @@ final class PosixAioDriver extends AioDriver {
             if (!found) {
                 return;
             }
+        }
+        // Every round found completions: more are likely microseconds away. Look again after the loop's next
+        // round of I/O and tasks instead of waiting for the reaper's hand-off; this stops by itself at the
+        // first round that finds nothing.
+        if (!pending.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drain);
         }
     }
 
