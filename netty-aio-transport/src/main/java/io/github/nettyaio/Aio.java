@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio;
 
+import io.github.nettyaio.internal.LoopPromise;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;

@@ -42,17 +42,23 @@ public final class AioControlBlock {
     /** What a submission asks for. */
     public enum Op {
         /** {@code aio_read}. */
-        READ,
+        READ("aio_read"),
         /** {@code aio_write}. */
-        WRITE,
+        WRITE("aio_write"),
         /** {@code aio_readv} (FreeBSD ≥ 13). */
-        READV,
+        READV("aio_readv"),
         /** {@code aio_writev} (FreeBSD ≥ 13). */
-        WRITEV,
+        WRITEV("aio_writev"),
         /** {@code aio_fsync(O_SYNC)}. */
-        FSYNC,
+        FSYNC("aio_fsync"),
         /** {@code aio_fsync(O_DSYNC)}. */
-        FDATASYNC
+        FDATASYNC("aio_fsync");
+
+        final String function;
+
+        Op(String function) {
+            this.function = function;
+        }
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
@@ -192,41 +198,48 @@ public final class AioControlBlock {
      * @throws IllegalStateException if a request is already in flight or the aiocb was freed
      */
     public void submit(Op op, String target, Object pin) throws IOException {
+        int errno = trySubmit(op, pin);
+        if (errno != 0) {
+            throw Errno.newException(op.function, target, errno);
+        }
+    }
+
+    /**
+     * Submits the prepared request like {@link #submit(Op, String, Object)}, reporting failure as a value.
+     *
+     * @return 0 when the request is in flight, else the submission's errno (nothing is then in flight)
+     * @throws IllegalStateException if a request is already in flight or the aiocb was freed
+     */
+    public int trySubmit(Op op, Object pin) {
         checkWritable();
         int rc;
-        String name;
         switch (op) {
             case READ:
-                name = "aio_read";
                 rc = PosixAio.aio_read(address);
                 break;
             case WRITE:
-                name = "aio_write";
                 rc = PosixAio.aio_write(address);
                 break;
             case READV:
-                name = "aio_readv";
                 rc = VectoredAio.aio_readv(address);
                 break;
             case WRITEV:
-                name = "aio_writev";
                 rc = VectoredAio.aio_writev(address);
                 break;
             case FSYNC:
-                name = "aio_fsync";
                 rc = PosixAio.aio_fsync(abi.constants().O_SYNC, address);
                 break;
             case FDATASYNC:
-                name = "aio_fsync";
                 rc = PosixAio.aio_fsync(abi.constants().O_DSYNC, address);
                 break;
             default:
                 throw new IllegalArgumentException(String.valueOf(op));
         }
         if (rc != 0) {
-            throw Errno.lastException(name, target);
+            return LibC.errno();
         }
         enterFlight(pin);
+        return 0;
     }
 
     private void enterFlight(Object pin) {

@@ -32,7 +32,7 @@ public final class StagedBuffers {
     private final long address;
     private boolean released;
 
-    private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc) {
+    private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc, int alignment) {
         this.bufs = bufs;
         this.read = read;
         long total = 0;
@@ -51,6 +51,9 @@ public final class StagedBuffers {
         }
         this.length = (int) total;
         long direct = bufs.length == 1 ? nativeAddress(bufs[0], read) : 0;
+        if ((direct & (alignment - 1)) != 0) {
+            direct = 0; // O_DIRECT: stage through aligned memory instead
+        }
         int retained = 0;
         try {
             for (ByteBuf b : bufs) {
@@ -61,7 +64,8 @@ public final class StagedBuffers {
                 staging = null;
                 address = direct;
             } else {
-                staging = alloc.directBuffer(length, length);
+                staging = alignment > 1 ? alignedDirectBuffer(alloc, alignment, length)
+                        : alloc.directBuffer(length, length);
                 if (!read) {
                     for (ByteBuf b : bufs) {
                         staging.writeBytes(b, b.readerIndex(), b.readableBytes());
@@ -84,7 +88,15 @@ public final class StagedBuffers {
      * @throws IllegalArgumentException       a buffer is read-only, or the total exceeds 2 GiB
      */
     public static StagedBuffers forRead(ByteBuf... dsts) {
-        return new StagedBuffers(dsts.clone(), true, PooledByteBufAllocator.DEFAULT);
+        return forRead(1, dsts);
+    }
+
+    /**
+     * {@link #forRead(ByteBuf...)} whose native region starts at a multiple of {@code alignment} (a power of
+     * two; 1 for none), staging when the caller's memory is not aligned ({@code O_DIRECT}).
+     */
+    public static StagedBuffers forRead(int alignment, ByteBuf... dsts) {
+        return new StagedBuffers(dsts.clone(), true, PooledByteBufAllocator.DEFAULT, alignment);
     }
 
     /**
@@ -94,7 +106,35 @@ public final class StagedBuffers {
      * @throws IllegalArgumentException       the total exceeds 2 GiB
      */
     public static StagedBuffers forWrite(ByteBuf... srcs) {
-        return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT);
+        return forWrite(1, srcs);
+    }
+
+    /** {@link #forWrite(ByteBuf...)} with an aligned native region, like {@link #forRead(int, ByteBuf...)}. */
+    public static StagedBuffers forWrite(int alignment, ByteBuf... srcs) {
+        return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT, alignment);
+    }
+
+    /**
+     * An empty direct buffer of {@code capacity} bytes starting at a multiple of {@code alignment}: a slice of
+     * a slightly larger buffer from {@code alloc}, released with it.
+     *
+     * @throws IllegalArgumentException      {@code alignment} is not a positive power of two, or a negative capacity
+     * @throws UnsupportedOperationException the allocator's direct buffers expose no memory address
+     */
+    public static ByteBuf alignedDirectBuffer(ByteBufAllocator alloc, int alignment, int capacity) {
+        if (alignment <= 0 || (alignment & (alignment - 1)) != 0) {
+            throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
+        }
+        if (capacity < 0) {
+            throw new IllegalArgumentException("negative capacity: " + capacity);
+        }
+        ByteBuf raw = alloc.directBuffer(capacity + alignment, capacity + alignment);
+        if (!raw.hasMemoryAddress()) {
+            raw.release();
+            throw new UnsupportedOperationException("direct buffers of " + alloc + " expose no memory address");
+        }
+        int offset = (int) (-raw.memoryAddress() & (alignment - 1));
+        return raw.slice(offset, capacity).clear();
     }
 
     /** The native address the kernel transfers to or from (0 when {@link #length()} is 0). */

@@ -1,0 +1,611 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.internal.LoopPromise;
+import io.github.nettyaio.internal.StagedBuffers;
+import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.Errno;
+import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.PosixFiles;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A file for positional asynchronous I/O whose futures complete on one Netty event loop: the everyday API of
+ * netty-aio, like tokio-file's {@code File} in Netty's idiom.
+ *
+ * <pre>{@code
+ * AioFile file = AioFile.open(channel.eventLoop(), path, StandardOpenOption.READ);
+ * file.read(buf, 0).addListener(f -> {        // runs on channel.eventLoop()
+ *     if (f.isSuccess()) { int n = (Integer) f.getNow(); ... }
+ * });
+ * }</pre>
+ *
+ * <p>Every asynchronous method may be called from any thread; the operation is issued from the file's event
+ * loop and its future completes <b>on that loop's thread</b>. Buffers are not taken over: the caller keeps
+ * its reference; the library retains each buffer while the kernel may touch it (so an early
+ * {@code release()} never lets the kernel write into freed memory) and stages heap and composite buffers
+ * through pooled direct memory. Reads advance the destination's writer index, writes the source's reader
+ * index, only on success. Argument errors (negative position, released buffer, read-only destination) fail
+ * the future with {@link IllegalArgumentException} or {@link io.netty.util.IllegalReferenceCountException}
+ * before any I/O is issued; I/O errors fail it with an {@link IOException} naming the call, path and errno,
+ * e.g. {@code pread(data.bin): EBADF (Bad file descriptor)}; {@code EINTR} and {@code EAGAIN} are retried.
+ * Operations issued after {@link #close()} fail with {@link ClosedChannelException}. If the event loop shuts
+ * down with operations in flight, their futures fail with an {@link IOException} and the buffers they use
+ * stay pinned (deliberately leaked) rather than be freed under the kernel.
+ *
+ * <p>{@code Future.cancel()} on a returned future works until the operation reaches the kernel; after that
+ * it returns false and the future completes with the operation's result.
+ *
+ * <p>The engine doing the I/O is chosen at {@link #open} ({@link AioEngine}); {@link #engine()} reports it.
+ */
+public final class AioFile implements Closeable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioFile.class);
+    private static final int CLOSED = 1;
+    /** The alignment staging memory gets for O_DIRECT files (safe for every common device). */
+    static final int DIRECT_ALIGNMENT = 4096;
+
+    private final IoEventLoop loop;
+    private final PosixFileDescriptor fd;
+    private final int fdInt;
+    private final String path;
+    private final FileEngine engine;
+    private final AbiConstants c;
+    /** Staging alignment: {@link #DIRECT_ALIGNMENT} for O_DIRECT files, else 1. */
+    private final int alignment;
+    /** (operations outstanding << 1) | CLOSED. */
+    private final AtomicInteger state = new AtomicInteger();
+    private final Promise<Void> closeFuture;
+    /** Operations whose futures are not complete yet, failed if the loop terminates. */
+    private final Set<Op<?>> ops = ConcurrentHashMap.newKeySet();
+    private final FutureListener<Object> loopTerminated = f -> loopTerminated();
+
+    private AioFile(IoEventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
+        this.loop = loop;
+        this.fd = fd;
+        this.fdInt = fd.intValue();
+        this.path = fd.target();
+        this.engine = engine;
+        this.c = Platform.abi().constants();
+        this.alignment = fd.isDirect() ? DIRECT_ALIGNMENT : 1;
+        this.closeFuture = new LoopPromise<>(loop);
+        loop.terminationFuture().addListener(loopTerminated);
+    }
+
+    /**
+     * Opens {@code path} for I/O on {@code loop} with the engine {@link AioEngine#AUTO} picks.
+     *
+     * @see #open(IoEventLoop, Path, AioEngine, OpenOption...)
+     */
+    public static AioFile open(IoEventLoop loop, Path path, OpenOption... options) throws IOException {
+        return open(loop, path, AioEngine.AUTO, options);
+    }
+
+    /**
+     * Opens {@code path} for I/O on {@code loop} with {@code engine}. The {@code open(2)} itself runs on the
+     * calling thread (it may block on the disk: call it off the event loop where that matters).
+     *
+     * <p>Options: {@code READ} (default), {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
+     * {@code TRUNCATE_EXISTING}, {@code DSYNC}, {@code SYNC} and {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}.
+     *
+     * @throws IllegalArgumentException      {@code APPEND} (positional writes ignore it) or contradictory options
+     * @throws UnsupportedOperationException the engine can't run on this platform or loop (the message says
+     *                                       why), or an unsupported option
+     * @throws java.nio.file.NoSuchFileException and the other errno-mapped exceptions of {@link PosixFiles#open}
+     * @throws IOException                   the engine could not be set up
+     */
+    public static AioFile open(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options)
+            throws IOException {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(engine, "engine");
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.APPEND) {
+                throw new IllegalArgumentException("APPEND is not supported: AioFile writes at explicit positions");
+            }
+        }
+        AioEngine kind = FileEngines.resolve(engine, loop);
+        PosixFileDescriptor fd = PosixFiles.open(path, options);
+        try {
+            FileEngine e = createOnLoop(kind, loop);
+            logger.debug("{} uses the {} engine on {}", path, e.kind(), loop);
+            return new AioFile(loop, fd, e);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                fd.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
+        if (loop.inEventLoop()) {
+            return FileEngines.create(kind, loop);
+        }
+        try {
+            return loop.submit(() -> FileEngines.create(kind, loop)).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        } catch (RejectedExecutionException e) {
+            throw new IOException("event loop " + loop + " is shut down", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting up the engine", e);
+        } catch (TimeoutException e) {
+            throw new IOException("event loop " + loop + " did not set up the engine in time", e);
+        }
+    }
+
+    /** The engine in use (never {@link AioEngine#AUTO}). */
+    public AioEngine engine() {
+        return engine.kind();
+    }
+
+    /** The event loop every future of this file completes on. */
+    public IoEventLoop eventLoop() {
+        return loop;
+    }
+
+    /** The file descriptor (closed by {@link #close()}). */
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /**
+     * The file's current size, from the calling thread ({@code lseek(SEEK_END)}: no disk access).
+     *
+     * @throws ClosedChannelException the file is closed
+     * @throws IOException            the errno
+     */
+    public long size() throws IOException {
+        if ((state.get() & CLOSED) != 0) {
+            throw new ClosedChannelException();
+        }
+        return PosixFiles.size(fd);
+    }
+
+    /**
+     * Reads once into {@code dst}, up to its writable bytes, from {@code position}. May read fewer bytes than
+     * asked anywhere in the file.
+     *
+     * @return a future (completing on {@link #eventLoop()}) with the bytes read, -1 when {@code position} is at
+     *         or past EOF, 0 when {@code dst} has no writable bytes
+     */
+    public Future<Integer> read(ByteBuf dst, long position) {
+        Op<Integer> op = new Op<>();
+        if (!op.begin(position)) {
+            return op.promise;
+        }
+        StagedBuffers s = op.stage(true, dst);
+        if (s == null) {
+            return op.promise;
+        }
+        if (s.length() == 0) {
+            s.release();
+            op.succeed(0);
+            return op.promise;
+        }
+        op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1 : (int) r)));
+        return op.promise;
+    }
+
+    /**
+     * Reads until {@code dst} is full or EOF.
+     *
+     * @return a future with the bytes read, or -1 when {@code position} is at or past EOF (and {@code dst}
+     *         has writable bytes)
+     */
+    public Future<Integer> readFully(ByteBuf dst, long position) {
+        Op<Integer> op = new Op<>();
+        if (!op.begin(position)) {
+            return op.promise;
+        }
+        StagedBuffers s = op.stage(true, dst);
+        if (s == null) {
+            return op.promise;
+        }
+        if (s.length() == 0) {
+            s.release();
+            op.succeed(0);
+            return op.promise;
+        }
+        op.run(() -> readFullyStep(op, dst, s, position, 0));
+        return op.promise;
+    }
+
+    private void readFullyStep(Op<Integer> op, ByteBuf dst, StagedBuffers s, long position, int total) {
+        readOnce(op, s, position, r -> {
+            if (r == 0) {
+                op.succeed(total == 0 ? -1 : total);
+                return;
+            }
+            int sum = total + (int) r;
+            if (!dst.isWritable() || op.promise.isCancelled()) {
+                op.succeed(sum);
+                return;
+            }
+            StagedBuffers next = op.stage(true, dst);
+            if (next != null) {
+                readFullyStep(op, dst, next, position + r, sum);
+            }
+        });
+    }
+
+    /** One pread into {@code s}; on success moves indices and calls {@code then} with the byte count. */
+    private void readOnce(Op<?> op, StagedBuffers s, long position, java.util.function.LongConsumer then) {
+        engine.read(fdInt, s.address(), s.length(), position, r -> {
+            if (retry(r)) {
+                readOnce(op, s, position, then);
+            } else if (r < 0) {
+                s.release();
+                op.fail(ioError("pread", r));
+            } else {
+                s.complete(r);
+                then.accept(r);
+            }
+        });
+    }
+
+    /**
+     * Writes all readable bytes of {@code src} at {@code position}, retrying short writes.
+     *
+     * @return a future with the bytes written
+     */
+    public Future<Integer> write(ByteBuf src, long position) {
+        Op<Integer> op = new Op<>();
+        if (!op.begin(position)) {
+            return op.promise;
+        }
+        StagedBuffers s = op.stage(false, src);
+        if (s == null) {
+            return op.promise;
+        }
+        op.run(() -> writeStep(op, new ByteBuf[] {src}, s, position, 0, n -> op.succeed((int) n)));
+        return op.promise;
+    }
+
+    /**
+     * Reads once into {@code dsts} in order (each from its writer index up to its writable bytes) from
+     * {@code position}.
+     *
+     * @return a future with the bytes read, -1 when {@code position} is at or past EOF, 0 when no buffer has
+     *         writable bytes
+     */
+    public Future<Long> read(ByteBuf[] dsts, long position) {
+        Op<Long> op = new Op<>();
+        if (!op.begin(position)) {
+            return op.promise;
+        }
+        StagedBuffers s = op.stage(true, dsts);
+        if (s == null) {
+            return op.promise;
+        }
+        if (s.length() == 0) {
+            s.release();
+            op.succeed(0L);
+            return op.promise;
+        }
+        op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1L : r)));
+        return op.promise;
+    }
+
+    /**
+     * Writes the readable bytes of {@code srcs} in order at {@code position}, retrying short writes.
+     *
+     * @return a future with the bytes written
+     */
+    public Future<Long> write(ByteBuf[] srcs, long position) {
+        Op<Long> op = new Op<>();
+        if (!op.begin(position)) {
+            return op.promise;
+        }
+        StagedBuffers s = op.stage(false, srcs);
+        if (s == null) {
+            return op.promise;
+        }
+        op.run(() -> writeStep(op, srcs.clone(), s, position, 0, op::succeed));
+        return op.promise;
+    }
+
+    private void writeStep(Op<?> op, ByteBuf[] srcs, StagedBuffers s, long position, long total,
+                           java.util.function.LongConsumer then) {
+        if (s.length() == 0) {
+            s.release();
+            then.accept(total);
+            return;
+        }
+        engine.write(fdInt, s.address(), s.length(), position, r -> {
+            if (retry(r)) {
+                writeStep(op, srcs, s, position, total, then);
+            } else if (r < 0) {
+                s.release();
+                op.fail(ioError("pwrite", r));
+            } else if (r == 0) {
+                s.release();
+                op.fail(new IOException("pwrite(" + path + ") wrote 0 of " + s.length() + " bytes"));
+            } else {
+                s.complete(r);
+                long sum = total + r;
+                if (r < s.length() && !op.promise.isDone()) {
+                    StagedBuffers rest = op.stage(false, srcs);
+                    if (rest != null) {
+                        writeStep(op, srcs, rest, position + r, sum, then);
+                    }
+                } else {
+                    then.accept(sum);
+                }
+            }
+        });
+    }
+
+    /** Flushes data and metadata to stable storage ({@code fsync}). */
+    public Future<Void> sync() {
+        return sync(false);
+    }
+
+    /** Flushes data and the metadata needed to read it ({@code fdatasync}). */
+    public Future<Void> syncData() {
+        return sync(true);
+    }
+
+    private Future<Void> sync(boolean dataOnly) {
+        Op<Void> op = new Op<>();
+        if (!op.begin(0)) {
+            return op.promise;
+        }
+        op.run(() -> syncStep(op, dataOnly));
+        return op.promise;
+    }
+
+    private void syncStep(Op<Void> op, boolean dataOnly) {
+        engine.sync(fdInt, dataOnly, r -> {
+            if (retry(r)) {
+                syncStep(op, dataOnly);
+            } else if (r < 0) {
+                op.fail(ioError(dataOnly ? "fdatasync" : "fsync", r));
+            } else {
+                op.succeed(null);
+            }
+        });
+    }
+
+    /** The exception for {@code -errno} result {@code r} of {@code call}; explains EINVAL under O_DIRECT. */
+    private IOException ioError(String call, long r) {
+        int errno = (int) -r;
+        if (errno == c.EINVAL && alignment > 1) {
+            return new io.github.nettyaio.sys.ErrnoException(call, path, errno, Errno.name(errno),
+                    call + "(" + path + "): " + Errno.format(errno) + ": the file is open with O_DIRECT, which needs"
+                            + " the position and length aligned to the device's logical block size (use multiples of "
+                            + DIRECT_ALIGNMENT + "; buffers are staged through " + DIRECT_ALIGNMENT
+                            + "-aligned memory when they are not aligned themselves)");
+        }
+        return Errno.newException(call, path, errno);
+    }
+
+    private boolean retry(long r) {
+        return r == -c.EINTR || r == -c.EAGAIN;
+    }
+
+    /**
+     * Stops accepting operations, lets every operation issued before finish (each completes with its own
+     * result), then closes the descriptor. Idempotent: every call returns the same future.
+     *
+     * @return a future completing on {@link #eventLoop()} once the descriptor is closed (failing with the
+     *         {@code close(2)} errno, if any)
+     */
+    public Future<Void> closeAsync() {
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return closeFuture;
+            }
+            if (state.compareAndSet(s, s | CLOSED)) {
+                if (s == 0) {
+                    finishClose();
+                }
+                return closeFuture;
+            }
+        }
+    }
+
+    /**
+     * {@link #closeAsync()} and waits for it. On the event loop thread it can't wait: it then returns once
+     * the close is under way (it completes when the last operation does).
+     *
+     * @throws IOException the {@code close(2)} errno
+     */
+    @Override
+    public void close() throws IOException {
+        Future<Void> f = closeAsync();
+        if (loop.inEventLoop() && !f.isDone()) {
+            return;
+        }
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable t = f.cause();
+            throw t instanceof IOException ? (IOException) t : new IOException(t);
+        }
+    }
+
+    private void finishClose() {
+        Runnable task = () -> {
+            loop.terminationFuture().removeListener(loopTerminated);
+            try {
+                engine.close();
+            } catch (Throwable t) {
+                logger.warn("Failed to close the {} engine of {}", engine.kind(), path, t);
+            }
+            try {
+                fd.close();
+                closeFuture.trySuccess(null);
+            } catch (IOException e) {
+                closeFuture.tryFailure(e);
+            }
+        };
+        if (loop.inEventLoop() || loop.isShutdown()) {
+            task.run();
+        } else {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        }
+    }
+
+    /**
+     * The loop terminated: fail every pending future now, and close once the operations in flight have
+     * finished. Their buffers stay pinned until then (engines that can still complete them do so on their
+     * own thread; an operation whose completion can never be observed keeps its buffer and the descriptor
+     * forever, deliberately, rather than let the kernel write into freed memory or a reused descriptor).
+     */
+    private void loopTerminated() {
+        IOException cause = new IOException("event loop " + loop + " shut down with an operation on " + path
+                + " in flight");
+        int n = 0;
+        for (Op<?> op : ops) {
+            if (op.abandon(cause)) {
+                n++;
+            }
+        }
+        if (n > 0) {
+            logger.debug("{} operation(s) on {} were in flight when {} shut down", n, path, loop);
+        }
+        closeAsync();
+    }
+
+    @Override
+    public String toString() {
+        return "AioFile(" + path + ", " + engine.kind() + ")";
+    }
+
+    /** One user-visible operation: its promise, its outstanding-operation count and its staged buffers. */
+    private final class Op<T> {
+        final Promise<T> promise = new LoopPromise<>(loop);
+        private StagedBuffers staged;
+        private boolean counted;
+
+        /** Checks the position and counts the operation; false (promise failed) when it can't start. */
+        boolean begin(long position) {
+            if (position < 0) {
+                promise.setFailure(new IllegalArgumentException("negative position: " + position));
+                return false;
+            }
+            for (;;) {
+                int s = state.get();
+                if ((s & CLOSED) != 0) {
+                    promise.setFailure(new ClosedChannelException());
+                    return false;
+                }
+                if (state.compareAndSet(s, s + 2)) {
+                    counted = true;
+                    ops.add(this);
+                    return true;
+                }
+            }
+        }
+
+        /** Validates and pins buffers; null (promise failed, count released) on an argument error. */
+        StagedBuffers stage(boolean read, ByteBuf... bufs) {
+            try {
+                staged = read ? StagedBuffers.forRead(alignment, bufs) : StagedBuffers.forWrite(alignment, bufs);
+                return staged;
+            } catch (RuntimeException e) {
+                done();
+                promise.tryFailure(e);
+                return null;
+            }
+        }
+
+        /** Runs {@code task} on the loop; from then on the operation can't be cancelled. */
+        void run(Runnable task) {
+            Runnable guarded = () -> {
+                if (!promise.setUncancellable()) {
+                    if (staged != null) {
+                        staged.release();
+                    }
+                    done();
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    if (staged != null) {
+                        staged.release();
+                    }
+                    fail(t);
+                }
+            };
+            if (loop.inEventLoop()) {
+                guarded.run();
+                return;
+            }
+            try {
+                loop.execute(guarded);
+            } catch (RejectedExecutionException e) {
+                if (staged != null) {
+                    staged.release();
+                }
+                fail(new IOException("event loop " + loop + " is shut down", e));
+            }
+        }
+
+        void succeed(T value) {
+            done();
+            promise.trySuccess(value);
+        }
+
+        void fail(Throwable cause) {
+            done();
+            promise.tryFailure(cause);
+        }
+
+        /** The loop died with this operation in flight: fail it without releasing its buffers. */
+        boolean abandon(Throwable cause) {
+            return promise.tryFailure(cause);
+        }
+
+        private void done() {
+            if (counted) {
+                counted = false;
+                ops.remove(this);
+                if (state.addAndGet(-2) == CLOSED) {
+                    finishClose();
+                }
+            }
+        }
+    }
+}

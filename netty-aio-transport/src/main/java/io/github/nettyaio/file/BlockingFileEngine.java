@@ -1,0 +1,93 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.sys.LibC;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link AioEngine#BLOCKING}: {@code pread}/{@code pwrite}/{@code fsync}/{@code fdatasync} on a process-wide
+ * bounded pool of daemon threads ({@code -Dio.github.nettyaio.blockingThreads}, default
+ * {@code max(2, cores)}), each completion handed back to the file's loop. The last resort, and the baseline
+ * the other engines are measured against.
+ */
+final class BlockingFileEngine implements FileEngine {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(BlockingFileEngine.class);
+
+    /** The pool size. */
+    static final int THREADS = Math.max(1, Integer.getInteger("io.github.nettyaio.blockingThreads",
+            Math.max(2, Runtime.getRuntime().availableProcessors())));
+    private static final Executor POOL = newPool();
+
+    private final IoEventLoop loop;
+
+    BlockingFileEngine(IoEventLoop loop) {
+        this.loop = loop;
+    }
+
+    private static Executor newPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("netty-aio-blocking", true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @Override
+    public AioEngine kind() {
+        return AioEngine.BLOCKING;
+    }
+
+    @Override
+    public void read(int fd, long address, int length, long position, Completion done) {
+        POOL.execute(() -> {
+            long r = LibC.pread(fd, address, length, position);
+            post(done, r < 0 ? -LibC.errno() : r);
+        });
+    }
+
+    @Override
+    public void write(int fd, long address, int length, long position, Completion done) {
+        POOL.execute(() -> {
+            long r = LibC.pwrite(fd, address, length, position);
+            post(done, r < 0 ? -LibC.errno() : r);
+        });
+    }
+
+    @Override
+    public void sync(int fd, boolean dataOnly, Completion done) {
+        POOL.execute(() -> {
+            int r = dataOnly ? LibC.fdatasync(fd) : LibC.fsync(fd);
+            post(done, r < 0 ? -LibC.errno() : 0);
+        });
+    }
+
+    /** Completes on the file's loop; once that loop is gone, on this pool thread (the kernel is done). */
+    private void post(Completion done, long result) {
+        try {
+            loop.execute(() -> done.complete(result));
+        } catch (RejectedExecutionException e) {
+            logger.debug("{} shut down: completing on {}", loop, Thread.currentThread().getName());
+            done.complete(result);
+        }
+    }
+
+    @Override
+    public void cancelAll() {
+        // A pread/pwrite in progress can't be cancelled; queued ones finish quickly.
+    }
+
+    @Override
+    public void close() {
+    }
+}

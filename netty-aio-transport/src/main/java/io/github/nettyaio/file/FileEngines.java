@@ -1,0 +1,105 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.sys.Platform;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.kqueue.KQueueIoHandle;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandle;
+
+import java.io.IOException;
+
+/** Which engine runs where: {@link AioEngine#AUTO}'s choice and the checks for explicit requests. */
+final class FileEngines {
+    private FileEngines() {
+    }
+
+    /**
+     * The engine {@code requested} means on {@code loop}.
+     *
+     * @throws UnsupportedOperationException the platform or loop can't run it, saying why
+     */
+    static AioEngine resolve(AioEngine requested, IoEventLoop loop) {
+        switch (requested) {
+            case AUTO:
+                if (isIoUringLoop(loop) || (Platform.os() == Platform.Os.LINUX && ioUringAvailable())) {
+                    return AioEngine.IO_URING;
+                }
+                if (isFreeBsdKqueueLoop(loop)) {
+                    return AioEngine.KQUEUE_AIO;
+                }
+                if (Platform.os() == Platform.Os.FREEBSD && Platform.hasAbi()) {
+                    return AioEngine.POSIX_AIO;
+                }
+                return AioEngine.BLOCKING;
+            case IO_URING:
+                if (!ioUringAvailable()) {
+                    throw new UnsupportedOperationException("IO_URING: io_uring is not available here ("
+                            + Platform.describe() + "): " + IoUring.unavailabilityCause());
+                }
+                return AioEngine.IO_URING;
+            case KQUEUE_AIO:
+                if (!isFreeBsdKqueueLoop(loop)) {
+                    throw new UnsupportedOperationException("KQUEUE_AIO needs a kqueue event loop on FreeBSD; this is "
+                            + Platform.describe() + " with " + loop.getClass().getSimpleName());
+                }
+                return AioEngine.KQUEUE_AIO;
+            case POSIX_AIO:
+                if (!Platform.hasAbi()) {
+                    throw new UnsupportedOperationException("POSIX_AIO: netty-aio has no POSIX AIO bindings for "
+                            + Platform.describe());
+                }
+                // On a FreeBSD kqueue loop the same aiocbs are delivered through the kqueue.
+                return isFreeBsdKqueueLoop(loop) ? AioEngine.KQUEUE_AIO : AioEngine.POSIX_AIO;
+            case BLOCKING:
+                return AioEngine.BLOCKING;
+            default:
+                throw new IllegalArgumentException(String.valueOf(requested));
+        }
+    }
+
+    /** Creates the engine (on {@code loop}'s thread). */
+    static FileEngine create(AioEngine kind, IoEventLoop loop) throws IOException {
+        switch (kind) {
+            case IO_URING:
+                return IoUringFileEngine.create(loop);
+            case KQUEUE_AIO:
+            case POSIX_AIO:
+                return new PosixAioFileEngine(loop, kind);
+            case BLOCKING:
+                return new BlockingFileEngine(loop);
+            default:
+                throw new IllegalArgumentException(String.valueOf(kind));
+        }
+    }
+
+    static boolean isIoUringLoop(IoEventLoop loop) {
+        try {
+            return loop.isCompatible(IoUringIoHandle.class);
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean isFreeBsdKqueueLoop(IoEventLoop loop) {
+        if (Platform.os() != Platform.Os.FREEBSD || !Platform.hasAbi()) {
+            return false;
+        }
+        try {
+            return loop.isCompatible(KQueueIoHandle.class);
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean ioUringAvailable() {
+        try {
+            return Platform.os() == Platform.Os.LINUX && IoUring.isAvailable();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+}

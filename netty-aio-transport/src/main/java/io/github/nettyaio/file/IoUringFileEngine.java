@@ -1,0 +1,405 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.Errno;
+import io.github.nettyaio.sys.Platform;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoEvent;
+import io.netty.channel.uring.IoUringIoHandle;
+import io.netty.channel.uring.IoUringIoOps;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link AioEngine#IO_URING}: each operation is one {@code IORING_OP_READ}/{@code IORING_OP_WRITE}/
+ * {@code IORING_OP_FSYNC} submission through Netty's {@code IoUringIoHandler}, via an {@link IoUringIoHandle}
+ * registered for this file.
+ *
+ * <p>Where the ring is: on an io_uring file loop, the file's own loop (ring thread == file thread, so
+ * completions run {@code done} directly while Netty processes the CQE). On any other loop, a loop of the
+ * process-wide {@link SharedIoUringLoop}: submissions are handed to the ring thread with
+ * {@code execute}, and each completion hops back with {@code fileLoop.execute}.
+ *
+ * <p>Bookkeeping ({@link Ring}) is confined to the ring thread: a slot table of pending completions, indexed
+ * by the slot number that travels as the SQE's user data. Slots {@code 0..Short.MAX_VALUE} fit Netty's
+ * packed fast path; beyond that (more than 32768 operations in flight on one file) Netty transparently
+ * uses its slower hashed path and hands the same user data back. A slot is freed only when its CQE arrived,
+ * so {@code done} never runs while the kernel may still touch the caller's memory.
+ *
+ * <p>Cancellation ({@link #cancelAll()}) submits one {@code IORING_OP_ASYNC_CANCEL} per operation in
+ * flight, aimed at the id {@code IoRegistration.submit} returned for it; cancelled operations then report
+ * {@code -ECANCELED}, the others their real result. The cancel's own CQE is consumed silently.
+ *
+ * <p>Ring shutdown: when the ring's loop shuts down, Netty closes the handle ({@link Ring#close()}), which
+ * cancels everything in flight and the registration; Netty then drains completions for up to 200 ms. An
+ * operation whose CQE never arrived is abandoned: its {@code done} is never called (the caller keeps its
+ * memory pinned, deliberately leaked), and a warning names how many were.
+ */
+final class IoUringFileEngine implements FileEngine {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IoUringFileEngine.class);
+
+    // io_uring uapi values (include/uapi/linux/io_uring.h), as in Netty's package-private Native.
+    /** {@code IORING_OP_FSYNC}. */
+    static final byte IORING_OP_FSYNC = 3;
+    /** {@code IORING_OP_ASYNC_CANCEL}. */
+    static final byte IORING_OP_ASYNC_CANCEL = 14;
+    /** {@code IORING_OP_READ} (Linux 5.6). */
+    static final byte IORING_OP_READ = 22;
+    /** {@code IORING_OP_WRITE} (Linux 5.6). */
+    static final byte IORING_OP_WRITE = 23;
+    /** {@code IORING_FSYNC_DATASYNC}, in {@code fsync_flags}: {@code fdatasync} semantics. */
+    static final int IORING_FSYNC_DATASYNC = 1;
+
+    /** User data of our {@code ASYNC_CANCEL} submissions: fits the fast path, never a slot. */
+    private static final long CANCEL_TAG = -1L;
+    /** What {@code IoRegistration.submit} returns when the registration is no longer valid. */
+    private static final long INVALID_ID = 0;
+    /** How long {@link #create} waits for a registration on the shared ring. */
+    private static final long REGISTER_TIMEOUT_SECONDS = 10;
+
+    private static final int ECANCELED = ecanceled();
+    private static final int EINVAL = Errno.EINVAL;
+    private static final int EIO = Errno.EIO;
+
+    private final IoEventLoop fileLoop;
+    private final IoEventLoop ringLoop;
+    /** {@code fileLoop == ringLoop}: a native io_uring file loop. */
+    private final boolean direct;
+    private final Ring ring = new Ring();
+    /** Logs abandoned operations when the ring's loop terminates; removed by {@link #close()}. */
+    private final GenericFutureListener<Future<Object>> onRingTerminated = f -> ring.reportAbandoned();
+
+    private IoUringFileEngine(IoEventLoop fileLoop, IoEventLoop ringLoop) {
+        this.fileLoop = fileLoop;
+        this.ringLoop = ringLoop;
+        this.direct = fileLoop == ringLoop;
+    }
+
+    /**
+     * Creates the engine for a file on {@code fileLoop}, registering its handle on {@code fileLoop} itself when
+     * it is an io_uring loop, else on a loop of the shared io_uring group (created on first use; waits up to
+     * 10 s for that registration). Called on {@code fileLoop}'s thread, at open time.
+     *
+     * @throws UnsupportedOperationException io_uring is not available (the message carries
+     *                                       {@code IoUring.unavailabilityCause()}), or the shared ring can't be
+     *                                       created
+     * @throws IllegalStateException         the registration failed (e.g. the ring's loop is shutting down)
+     *                                       or timed out
+     */
+    static IoUringFileEngine create(IoEventLoop fileLoop) {
+        if (!IoUring.isAvailable()) {
+            throw new UnsupportedOperationException("io_uring is not available: " + IoUring.unavailabilityCause(),
+                    IoUring.unavailabilityCause());
+        }
+        IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
+        IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop);
+        Future<IoRegistration> f = ringLoop.register(engine.ring);
+        // Done already when called on the ring's own thread (the native case, on the file loop).
+        if (!f.awaitUninterruptibly(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            f.addListener(late -> {
+                if (late.isSuccess()) {
+                    ((IoRegistration) late.getNow()).cancel();
+                }
+            });
+            throw new IllegalStateException("Timed out registering with io_uring loop " + ringLoop);
+        }
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("Can't register with io_uring loop " + ringLoop + ": " + f.cause(),
+                    f.cause());
+        }
+        engine.ring.registration = f.getNow();
+        ringLoop.terminationFuture().addListener(engine.onRingTerminated);
+        return engine;
+    }
+
+    private static int ecanceled() {
+        try {
+            if (Platform.hasAbi()) {
+                int v = Platform.abi().constants().ECANCELED;
+                if (AbiConstants.defined(v)) {
+                    return v;
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            logger.debug("No ABI table, assuming ECANCELED = 125", e);
+        }
+        return 125; // asm-generic/errno.h
+    }
+
+    /** Returns {@link AioEngine#IO_URING}. Any thread. */
+    @Override
+    public AioEngine kind() {
+        return AioEngine.IO_URING;
+    }
+
+    /**
+     * Submits {@code IORING_OP_READ} (a {@code pread}). Called on the file's loop; {@code done} runs there
+     * with the bytes read (0 at EOF; possibly fewer than asked), {@code -errno}, or {@code -ECANCELED} when
+     * cancelled. A request the kernel never saw (the ring's loop is shutting down or rejected the hand-over:
+     * {@code -ECANCELED}; Netty failed to queue it: {@code -EIO}) may be reported synchronously, from within
+     * this call, as is a negative {@code position} ({@code -EINVAL}; io_uring would read at the file
+     * position for -1).
+     */
+    @Override
+    public void read(int fd, long address, int length, long position, Completion done) {
+        if (position < 0) {
+            done.complete(-EINVAL);
+            return;
+        }
+        submit(IORING_OP_READ, fd, position, address, length, 0, done);
+    }
+
+    /**
+     * Submits {@code IORING_OP_WRITE} (a {@code pwrite}). Threads, results and failures as for
+     * {@link #read}; the kernel may write fewer bytes than asked.
+     */
+    @Override
+    public void write(int fd, long address, int length, long position, Completion done) {
+        if (position < 0) {
+            done.complete(-EINVAL);
+            return;
+        }
+        submit(IORING_OP_WRITE, fd, position, address, length, 0, done);
+    }
+
+    /**
+     * Submits {@code IORING_OP_FSYNC} of the whole file, with {@code IORING_FSYNC_DATASYNC} when
+     * {@code dataOnly}. Threads and failures as for {@link #read}; reports 0 on success.
+     */
+    @Override
+    public void sync(int fd, boolean dataOnly, Completion done) {
+        submit(IORING_OP_FSYNC, fd, 0, 0, 0, dataOnly ? IORING_FSYNC_DATASYNC : 0, done);
+    }
+
+    private void submit(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
+        if (direct) {
+            ring.submit(op, fd, offset, address, length, opFlags, done);
+            return;
+        }
+        try {
+            ringLoop.execute(() -> ring.submit(op, fd, offset, address, length, opFlags, done));
+        } catch (RejectedExecutionException e) {
+            // The kernel never saw it: safe to report.
+            logger.debug("Shared io_uring loop {} rejected a submission", ringLoop, e);
+            done.complete(-ECANCELED);
+        }
+    }
+
+    /**
+     * Submits an {@code IORING_OP_ASYNC_CANCEL} for every operation in flight (on the ring thread; from the
+     * file's loop it is handed over). Best effort: a cancelled operation reports {@code -ECANCELED}, one
+     * already running in the kernel (typical for buffered file I/O) its real result. Never throws.
+     */
+    @Override
+    public void cancelAll() {
+        if (direct) {
+            ring.cancelAll();
+            return;
+        }
+        try {
+            ringLoop.execute(ring::cancelAll);
+        } catch (RejectedExecutionException e) {
+            logger.debug("Shared io_uring loop {} rejected a cancel", ringLoop, e);
+        }
+    }
+
+    /**
+     * Cancels the handle's {@link IoRegistration} (thread-safe; Netty removes it once the last outstanding
+     * CQE, e.g. of a cancel, arrived) and stops watching the ring loop's termination. Called once on the file's
+     * loop, after every operation reported. Never throws.
+     */
+    @Override
+    public void close() {
+        ringLoop.terminationFuture().removeListener(onRingTerminated);
+        IoRegistration r = ring.registration;
+        if (r != null) {
+            try {
+                r.cancel();
+            } catch (RuntimeException e) {
+                logger.debug("Cancelling the io_uring registration failed", e);
+            }
+        }
+    }
+
+    /** Hands {@code result} to {@code done} on the file's loop (ring thread). */
+    private void deliver(Completion done, long result) {
+        if (direct) {
+            try {
+                done.complete(result);
+            } catch (Throwable t) {
+                logger.warn("A file completion threw", t);
+            }
+            return;
+        }
+        try {
+            fileLoop.execute(() -> done.complete(result));
+        } catch (RejectedExecutionException e) {
+            // The file's loop is gone but the kernel is done with the memory: complete here, on the ring
+            // thread, so AioFile can release the buffer and close the descriptor (FileEngine's contract).
+            logger.debug("{} shut down: completing on the ring thread", fileLoop);
+            try {
+                done.complete(result);
+            } catch (Throwable t) {
+                logger.warn("A file completion threw", t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringFileEngine(" + (direct ? "ring " : "shared ring ") + ringLoop + ")";
+    }
+
+    /**
+     * The {@link IoUringIoHandle} registered for this file, and the slot table of operations in flight. Every
+     * method except {@link #reportAbandoned()} runs on the ring's loop thread.
+     */
+    private final class Ring implements IoUringIoHandle {
+        /** The registration (wrapper) from {@code register}; set by {@link #create} before any submission. */
+        volatile IoRegistration registration;
+        /** Completion per slot; {@code null} when free. */
+        private Completion[] dones = new Completion[16];
+        /** What {@code submit} returned per slot: the kernel-side user data, target of ASYNC_CANCEL. */
+        private long[] ids = new long[16];
+        /** Whether an ASYNC_CANCEL was already submitted per slot. */
+        private boolean[] cancelled = new boolean[16];
+        /** Slots in use; the lowest free slot is taken so most stay in Netty's fast path. */
+        private final BitSet used = new BitSet();
+        /** Operations in flight; written on the ring thread, read by {@link #reportAbandoned()}. */
+        private volatile int inFlight;
+        /** Netty closed the handle (the ring's loop is shutting down). */
+        private boolean closed;
+
+        /** Takes a slot and submits the SQE; reports at once (with nothing submitted) if it can't. */
+        void submit(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
+            IoRegistration r = registration;
+            if (r == null || closed || !r.isValid()) {
+                deliver(done, -ECANCELED);
+                return;
+            }
+            int slot = used.nextClearBit(0);
+            if (slot >= dones.length) {
+                int n = Math.max(slot + 1, dones.length * 2);
+                dones = Arrays.copyOf(dones, n);
+                ids = Arrays.copyOf(ids, n);
+                cancelled = Arrays.copyOf(cancelled, n);
+            }
+            long id;
+            try {
+                id = r.submit(new IoUringIoOps(op, (byte) 0, (short) 0, fd, offset, address, length, opFlags,
+                        slot, (short) 0, (short) 0, 0, 0L));
+            } catch (Throwable t) {
+                // Netty throws before queueing the SQE (closed or full ring), so the kernel never saw it.
+                logger.warn("io_uring submission failed", t);
+                deliver(done, -EIO);
+                return;
+            }
+            if (id == INVALID_ID) {
+                deliver(done, -ECANCELED);
+                return;
+            }
+            used.set(slot);
+            dones[slot] = done;
+            ids[slot] = id;
+            cancelled[slot] = false;
+            inFlight++;
+        }
+
+        /** Submits ASYNC_CANCEL for every slot in flight not yet cancelled. */
+        void cancelAll() {
+            IoRegistration r = registration;
+            if (r == null || !r.isValid()) {
+                return;
+            }
+            for (int slot = used.nextSetBit(0); slot >= 0; slot = used.nextSetBit(slot + 1)) {
+                if (cancelled[slot]) {
+                    continue;
+                }
+                cancelled[slot] = true;
+                try {
+                    // Layout of Netty's IoUringIoOps.newAsyncCancel / liburing's io_uring_prep_cancel64.
+                    r.submit(new IoUringIoOps(IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0L, ids[slot], 0, 0,
+                            CANCEL_TAG, (short) 0, (short) 0, 0, 0L));
+                } catch (Throwable t) {
+                    logger.debug("io_uring cancel submission failed", t);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent ioEvent) {
+            try {
+                IoUringIoEvent event = (IoUringIoEvent) ioEvent;
+                if (event.opcode() == IORING_OP_ASYNC_CANCEL) {
+                    // 0: cancelled (the target reports -ECANCELED); -ENOENT: already done; -EALREADY: running.
+                    if (logger.isDebugEnabled()) {
+                        logger.debug("io_uring ASYNC_CANCEL completed: res={}", event.res());
+                    }
+                    return;
+                }
+                long tag = event.userData();
+                int slot = (int) tag;
+                if (tag != slot || slot < 0 || slot >= dones.length || !used.get(slot)) {
+                    logger.warn("Ignoring an io_uring completion for no operation in flight: {}", event);
+                    return;
+                }
+                Completion done = dones[slot];
+                dones[slot] = null;
+                used.clear(slot);
+                inFlight--;
+                deliver(done, event.res());
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception handling an io_uring completion", t);
+            }
+        }
+
+        /**
+         * Netty closes the handle when the ring's loop shuts down: cancel everything in flight, then the
+         * registration (so nothing new is submitted). Completions still arrive until Netty's drain ends.
+         * May be called more than once; never throws.
+         */
+        @Override
+        public void close() {
+            try {
+                if (!closed) {
+                    closed = true;
+                    if (inFlight > 0) {
+                        logger.debug("io_uring loop {} shutting down with {} file operation(s) in flight; cancelling",
+                                ringLoop, inFlight);
+                        cancelAll();
+                    }
+                }
+                IoRegistration r = registration;
+                if (r != null) {
+                    r.cancel();
+                }
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception closing an io_uring file handle", t);
+            }
+        }
+
+        /** After the ring's loop terminated (any thread): warns about operations that never completed. */
+        void reportAbandoned() {
+            int n = inFlight;
+            if (n > 0) {
+                logger.warn("io_uring loop {} terminated with {} file operation(s) still in flight: their "
+                        + "completions will never be reported and their buffers stay pinned", ringLoop, n);
+            }
+        }
+    }
+}

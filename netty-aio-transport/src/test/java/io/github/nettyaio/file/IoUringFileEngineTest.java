@@ -1,0 +1,310 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.PosixFiles;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
+import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@link IoUringFileEngine} on an io_uring file loop (the loop's own ring) and on an NIO file loop (the shared
+ * ring, completions hopping back): transfers, syncs, errors, many operations in flight, cancellation, and
+ * the abandonment rules at ring shutdown. Every completion must run on the file's loop.
+ */
+class IoUringFileEngineTest {
+    private static final long TIMEOUT_SECONDS = 10;
+    private static final int ECANCELED = 125;
+    private static final int EBADF = 9;
+
+    @TempDir
+    Path dir;
+
+    private IoEventLoopGroup group;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void requireIoUring() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "Linux only");
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, TIMEOUT_SECONDS, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private IoEventLoop loop(String kind) {
+        return loop("io_uring".equals(kind) ? IoUringIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    private IoEventLoop loop(IoHandlerFactory factory) {
+        group = new MultiThreadIoEventLoopGroup(1, factory);
+        return group.next();
+    }
+
+    private static IoUringFileEngine engine(IoEventLoop loop) throws Exception {
+        return loop.submit(() -> IoUringFileEngine.create(loop)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code op} on the loop; the returned promise gets {@code done}'s result (fails if off-loop). */
+    private static Promise<Long> start(IoEventLoop loop, Consumer<FileEngine.Completion> op) {
+        Promise<Long> p = loop.newPromise();
+        loop.execute(() -> op.accept(result -> {
+            if (loop.inEventLoop()) {
+                p.setSuccess(result);
+            } else {
+                p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
+            }
+        }));
+        return p;
+    }
+
+    private static long run(IoEventLoop loop, Consumer<FileEngine.Completion> op) throws Exception {
+        return start(loop, op).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private PosixFileDescriptor open(String name) throws Exception {
+        PosixFileDescriptor fd = PosixFiles.open(dir.resolve(name), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        toClose.add(fd);
+        return fd;
+    }
+
+    private static ByteBuf directBuffer(int size) {
+        ByteBuf b = Unpooled.directBuffer(size);
+        assumeTrue(b.hasMemoryAddress(), "needs direct buffers with a memory address");
+        return b;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "nio"})
+    void writeReadSyncAndErrors(String kind) throws Exception {
+        IoEventLoop loop = loop(kind);
+        IoUringFileEngine engine = engine(loop);
+        assertEquals(AioEngine.IO_URING, engine.kind());
+        int fd = open("data.bin").intValue();
+        int size = 10_000;
+        long offset = 4096;
+        ByteBuf src = directBuffer(size);
+        ByteBuf dst = directBuffer(size);
+        try {
+            byte[] bytes = new byte[size];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            src.writeBytes(bytes);
+
+            assertEquals(size, run(loop, d -> engine.write(fd, src.memoryAddress(), size, offset, d)));
+            assertEquals(0, run(loop, d -> engine.sync(fd, false, d)));
+            assertEquals(0, run(loop, d -> engine.sync(fd, true, d)));
+
+            assertEquals(size, run(loop, d -> engine.read(fd, dst.memoryAddress(), size, offset, d)));
+            dst.writerIndex(size);
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+
+            // The hole before the data reads as zeros; EOF reads 0 bytes.
+            assertEquals(size, run(loop, d -> engine.read(fd, dst.memoryAddress(), size, 0, d)));
+            assertEquals(0, dst.getByte(0));
+            assertEquals(0, run(loop, d -> engine.read(fd, dst.memoryAddress(), size, offset + size, d)));
+
+            assertEquals(-EBADF, run(loop, d -> engine.read(1 << 20, dst.memoryAddress(), size, 0, d)));
+            assertEquals(-EBADF, run(loop, d -> engine.sync(1 << 20, false, d)));
+        } finally {
+            src.release();
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Enough operations in flight at once to grow the slot table; each lands at its own offset. */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "nio"})
+    void manyInFlight(String kind) throws Exception {
+        IoEventLoop loop = loop(kind);
+        IoUringFileEngine engine = engine(loop);
+        int fd = open("many.bin").intValue();
+        int ops = 300;
+        int chunk = 512;
+        ByteBuf src = directBuffer(ops * chunk);
+        ByteBuf dst = directBuffer(ops * chunk);
+        try {
+            byte[] bytes = new byte[ops * chunk];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            src.writeBytes(bytes);
+
+            List<Promise<Long>> writes = startAll(loop, ops, (i, d) ->
+                    engine.write(fd, src.memoryAddress() + (long) i * chunk, chunk, (long) i * chunk, d));
+            for (Promise<Long> p : writes) {
+                assertEquals(chunk, p.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            List<Promise<Long>> reads = startAll(loop, ops, (i, d) ->
+                    engine.read(fd, dst.memoryAddress() + (long) i * chunk, chunk, (long) i * chunk, d));
+            for (Promise<Long> p : reads) {
+                assertEquals(chunk, p.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            dst.writerIndex(ops * chunk);
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+        } finally {
+            src.release();
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * More than {@code Short.MAX_VALUE + 1} operations in flight at once (all started from one task of the
+     * ring's own loop, so no CQE is processed in between): slots past the short range go through Netty's
+     * hashed slow path and must still come back to the right completion.
+     */
+    @Test
+    void beyondTheShortRange() throws Exception {
+        int ops = Short.MAX_VALUE + 1 + 2000;
+        // A CQ big enough for all of them, so Netty does not warn about CQ overflow (which is harmless).
+        IoEventLoop loop = loop(IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setCqSize(1 << 16)));
+        IoUringFileEngine engine = engine(loop);
+        int fd = open("short.bin").intValue();
+        int size = 4096;
+        ByteBuf src = directBuffer(size);
+        ByteBuf dst = directBuffer(size);
+        try {
+            byte[] bytes = new byte[size];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            src.writeBytes(bytes);
+            assertEquals(size, run(loop, d -> engine.write(fd, src.memoryAddress(), size, 0, d)));
+
+            List<Promise<Long>> reads = startAll(loop, ops, (i, d) ->
+                    engine.read(fd, dst.memoryAddress() + i % size, 1, i % size, d));
+            for (Promise<Long> p : reads) {
+                assertEquals(1, p.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            dst.writerIndex(size);
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+        } finally {
+            src.release();
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private interface IndexedOp {
+        void start(int i, FileEngine.Completion done);
+    }
+
+    /** Starts {@code n} operations from one loop task, so they are all in flight together. */
+    private static List<Promise<Long>> startAll(IoEventLoop loop, int n, IndexedOp op) {
+        List<Promise<Long>> promises = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            promises.add(loop.newPromise());
+        }
+        loop.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                Promise<Long> p = promises.get(i);
+                op.start(i, result -> {
+                    if (loop.inEventLoop()) {
+                        p.setSuccess(result);
+                    } else {
+                        p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
+                    }
+                });
+            }
+        });
+        return promises;
+    }
+
+    /**
+     * A read from an empty pipe stays in flight until cancelled; cancelAll makes it report -ECANCELED (and
+     * the cancel's own completion reports nothing). The engine keeps working afterwards.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "nio"})
+    void cancelAllCancelsAPendingRead(String kind) throws Exception {
+        IoEventLoop loop = loop(kind);
+        IoUringFileEngine engine = engine(loop);
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        toClose.add(pipe[0]::close);
+        toClose.add(pipe[1]::close);
+        ByteBuf buf = directBuffer(64);
+        try {
+            Promise<Long> first = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
+            Promise<Long> second = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
+            // Not a sleep: a round trip through the loop (and the ring) so the reads are surely submitted.
+            int other = open("x").intValue();
+            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            assertTrue(!first.isDone() && !second.isDone(), "pipe reads completed early");
+
+            loop.execute(engine::cancelAll);
+            assertEquals(-ECANCELED, first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(-ECANCELED, second.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+
+            int fd = open("after.bin").intValue();
+            assertEquals(64, run(loop, d -> engine.write(fd, buf.memoryAddress(), 64, 0, d)));
+        } finally {
+            buf.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Shutting down an io_uring file loop with a read in flight: Netty closes the handle, which cancels the
+     * read, and its -ECANCELED is reported on the loop during the shutdown drain.
+     */
+    @Test
+    void ringShutdownCancelsInFlight() throws Exception {
+        IoEventLoop loop = loop("io_uring");
+        IoUringFileEngine engine = engine(loop);
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        toClose.add(pipe[0]::close);
+        toClose.add(pipe[1]::close);
+        ByteBuf buf = directBuffer(64);
+        try {
+            Promise<Long> pending = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
+            int other = open("x").intValue();
+            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            assertTrue(!pending.isDone(), "pipe read completed early");
+
+            // The promise's executor is the dying loop: wait on the termination, then read its result.
+            group.shutdownGracefully(0, TIMEOUT_SECONDS, TimeUnit.SECONDS).sync();
+            assertTrue(pending.isDone(), "the cancelled read never reported");
+            assertEquals(-ECANCELED, pending.getNow());
+        } finally {
+            buf.release();
+        }
+    }
+}

@@ -1,0 +1,431 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.file.AlignedBuffers;
+import io.github.nettyaio.sys.ErrnoException;
+import io.github.nettyaio.testing.FdCount;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link AioFile} against every engine × event-loop type this machine runs (IO_URING, POSIX_AIO, BLOCKING,
+ * AUTO × NIO, epoll, io_uring), the way Netty's testsuite runs a test on every transport: real files, data
+ * compared byte for byte, completions checked to run on the file's loop, descriptors counted.
+ */
+@EnabledOnOs(OS.LINUX)
+class AioFileTest {
+    @TempDir
+    Path dir;
+    private Map<Integer, String> fdsBefore;
+
+    static Stream<Arguments> engines() {
+        List<Arguments> out = new ArrayList<>();
+        for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING, AioEngine.AUTO}) {
+            for (LoopType t : LoopType.available()) {
+                out.add(Arguments.of(e, t));
+            }
+        }
+        return out.stream();
+    }
+
+    @BeforeEach
+    void warmUpAndCount() throws Exception {
+        // Loops, the shared ring, the reaper and the blocking pool are created once per process: make them
+        // exist before counting descriptors.
+        Path warm = Files.write(Files.createTempFile(dir, "warm", ".bin"), new byte[16]);
+        for (LoopType t : LoopType.available()) {
+            for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+                try (AioFile f = AioFile.open(AioTestSupport.loop(t), warm, e, READ)) {
+                    ByteBuf b = Unpooled.directBuffer(16);
+                    try {
+                        await(f.read(b, 0));
+                    } finally {
+                        b.release();
+                    }
+                }
+            }
+        }
+        fdsBefore = FdCount.snapshot();
+    }
+
+    @AfterEach
+    void noFdLeak() {
+        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
+    }
+
+    @AfterAll
+    static void shutdown() {
+        AioTestSupport.shutdownAll();
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private AioFile open(AioEngine engine, LoopType type, Path p, java.nio.file.OpenOption... o) throws IOException {
+        AioFile f = AioFile.open(AioTestSupport.loop(type), p, engine, o);
+        assertNotEquals(AioEngine.AUTO, f.engine());
+        if (engine != AioEngine.AUTO) {
+            assertEquals(engine, f.engine());
+        } else {
+            assertEquals(AioEngine.IO_URING, f.engine(), "AUTO on Linux with io_uring");
+        }
+        return f;
+    }
+
+    /** Awaits {@code f} and checks that its listeners ran on {@code loop}. */
+    private static <T> T onLoop(IoEventLoop loop, Future<T> f) throws Exception {
+        AtomicReference<Boolean> onLoop = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        f.addListener(x -> {
+            onLoop.set(loop.inEventLoop());
+            ran.countDown();
+        });
+        T v = await(f);
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertTrue(onLoop.get(), "completion must run on the file's event loop");
+        return v;
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void randomWritesReadBackAtRandomOffsets(AioEngine engine, LoopType type) throws Exception {
+        Path p = dir.resolve("rw.bin");
+        int size = 1 << 20;
+        byte[] model = new byte[size];
+        try (AioFile f = open(engine, type, p, CREATE, READ, WRITE)) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (int i = 0; i < 40; i++) {
+                int len = 1 + r.nextInt(20_000);
+                int off = r.nextInt(size - len);
+                byte[] data = random(len);
+                System.arraycopy(data, 0, model, off, len);
+                ByteBuf src = r.nextBoolean() ? Unpooled.wrappedBuffer(data)
+                        : PooledByteBufAllocator.DEFAULT.directBuffer(len).writeBytes(data);
+                try {
+                    assertEquals(len, (int) onLoop(f.eventLoop(), f.write(src, off)));
+                    assertFalse(src.isReadable(), "reader index advanced by the bytes written");
+                } finally {
+                    src.release();
+                }
+            }
+            // Extend the file to its full size so every read is inside it.
+            ByteBuf last = Unpooled.wrappedBuffer(new byte[] {model[size - 1]});
+            try {
+                await(f.write(last, size - 1));
+            } finally {
+                last.release();
+            }
+            for (int i = 0; i < 40; i++) {
+                int len = 1 + r.nextInt(20_000);
+                int off = r.nextInt(size - len);
+                ByteBuf dst = r.nextBoolean() ? Unpooled.buffer(len) : Unpooled.directBuffer(len);
+                try {
+                    int n = onLoop(f.eventLoop(), f.readFully(dst, off));
+                    assertEquals(len, n);
+                    assertArrayEquals(Arrays.copyOfRange(model, off, off + len), ByteBufUtil.getBytes(dst));
+                } finally {
+                    dst.release();
+                }
+            }
+            assertEquals(size, f.size());
+        }
+        assertArrayEquals(model, Files.readAllBytes(p));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void eofShortReadsAndEmptyDestinations(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(1000);
+        Path p = Files.write(dir.resolve("eof.bin"), data);
+        try (AioFile f = open(engine, type, p, READ)) {
+            ByteBuf dst = Unpooled.directBuffer(300);
+            try {
+                assertEquals(-1, (int) await(f.read(dst, 1000)), "at EOF");
+                assertEquals(-1, (int) await(f.read(dst, 5000)), "past EOF");
+                assertEquals(-1, (int) await(f.readFully(dst, 1000)));
+                assertEquals(100, (int) await(f.read(dst, 900)), "short read at the end");
+                assertArrayEquals(Arrays.copyOfRange(data, 900, 1000), ByteBufUtil.getBytes(dst));
+                dst.clear();
+                assertEquals(200, (int) await(f.readFully(dst, 800)), "readFully stops at EOF");
+                dst.writerIndex(dst.capacity());
+                assertEquals(0, (int) await(f.read(dst, 0)), "no writable bytes");
+                assertEquals(0, (int) await(f.readFully(dst, 0)));
+            } finally {
+                dst.release();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void vectoredReadAndWriteWithCompositeAndHeapBuffers(AioEngine engine, LoopType type) throws Exception {
+        Path p = dir.resolve("v.bin");
+        byte[] a = random(4096);
+        byte[] b = random(777);
+        byte[] c = random(10_000);
+        try (AioFile f = open(engine, type, p, CREATE, READ, WRITE)) {
+            CompositeByteBuf comp = Unpooled.compositeBuffer();
+            comp.addComponent(true, Unpooled.wrappedBuffer(b));
+            ByteBuf[] srcs = {Unpooled.directBuffer().writeBytes(a), comp, Unpooled.wrappedBuffer(c)};
+            try {
+                assertEquals(a.length + b.length + c.length, (long) onLoop(f.eventLoop(), f.write(srcs, 100)));
+                for (ByteBuf s : srcs) {
+                    assertFalse(s.isReadable());
+                }
+            } finally {
+                for (ByteBuf s : srcs) {
+                    s.release();
+                }
+            }
+            ByteBuf[] dsts = {Unpooled.buffer(50), Unpooled.directBuffer(5000), Unpooled.directBuffer(20_000)};
+            try {
+                long n = onLoop(f.eventLoop(), f.read(dsts, 100));
+                assertTrue(n > 0 && n <= a.length + b.length + c.length, "read " + n);
+                byte[] all = new byte[a.length + b.length + c.length];
+                System.arraycopy(a, 0, all, 0, a.length);
+                System.arraycopy(b, 0, all, a.length, b.length);
+                System.arraycopy(c, 0, all, a.length + b.length, c.length);
+                byte[] back = new byte[(int) n];
+                int off = 0;
+                for (ByteBuf d : dsts) {
+                    int k = d.readableBytes();
+                    d.readBytes(back, off, k);
+                    off += k;
+                }
+                assertEquals(n, off);
+                assertArrayEquals(Arrays.copyOfRange(all, 0, (int) n), back);
+                for (ByteBuf d : dsts) {
+                    d.clear();
+                }
+                assertEquals(-1L, (long) await(f.read(dsts, 100 + all.length)), "vectored read at EOF");
+            } finally {
+                for (ByteBuf d : dsts) {
+                    d.release();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void syncAndSyncData(AioEngine engine, LoopType type) throws Exception {
+        Path p = dir.resolve("s.bin");
+        try (AioFile f = open(engine, type, p, CREATE, WRITE)) {
+            ByteBuf src = Unpooled.wrappedBuffer(random(4096));
+            try {
+                await(f.write(src, 0));
+            } finally {
+                src.release();
+            }
+            assertEquals(null, onLoop(f.eventLoop(), f.sync()));
+            assertEquals(null, onLoop(f.eventLoop(), f.syncData()));
+        }
+        assertEquals(4096, Files.size(p));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void concurrentOperationsFromSeveralThreads(AioEngine engine, LoopType type) throws Exception {
+        Path p = dir.resolve("c.bin");
+        int blocks = 64;
+        int block = 4096;
+        try (AioFile f = open(engine, type, p, CREATE, READ, WRITE)) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                threads.add(new Thread(() -> {
+                    try {
+                        for (int i = first; i < blocks; i += 4) {
+                            byte[] data = new byte[block];
+                            Arrays.fill(data, (byte) i);
+                            ByteBuf src = Unpooled.directBuffer(block).writeBytes(data);
+                            try {
+                                assertEquals(block, (int) await(f.write(src, (long) i * block)));
+                            } finally {
+                                src.release();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            assertEquals(List.of(), errors);
+            List<Future<Integer>> reads = new ArrayList<>();
+            List<ByteBuf> bufs = new ArrayList<>();
+            try {
+                for (int i = 0; i < blocks; i++) {
+                    ByteBuf d = Unpooled.directBuffer(block);
+                    bufs.add(d);
+                    reads.add(f.readFully(d, (long) i * block));
+                }
+                for (int i = 0; i < blocks; i++) {
+                    assertEquals(block, (int) await(reads.get(i)));
+                    byte[] expect = new byte[block];
+                    Arrays.fill(expect, (byte) i);
+                    assertArrayEquals(expect, ByteBufUtil.getBytes(bufs.get(i)));
+                }
+            } finally {
+                bufs.forEach(ByteBuf::release);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void callerMayReleaseItsBufferEarly(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(64 * 1024);
+        Path p = Files.write(dir.resolve("early.bin"), data);
+        try (AioFile f = open(engine, type, p, READ)) {
+            ByteBuf dst = Unpooled.directBuffer(data.length);
+            Future<Integer> read = f.readFully(dst, 0);
+            dst.release(); // the library's own reference keeps the memory alive for the kernel
+            assertEquals(data.length, (int) await(read));
+            assertEquals(0, dst.refCnt(), "freed once the library let go");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void errors(AioEngine engine, LoopType type) throws Exception {
+        Path p = Files.write(dir.resolve("err.bin"), random(100));
+        assertThrows(NoSuchFileException.class, () -> open(engine, type, dir.resolve("missing.bin"), READ));
+        assertThrows(IllegalArgumentException.class, () -> open(engine, type, p, WRITE, APPEND));
+        ByteBuf buf = Unpooled.directBuffer(10).writeZero(10);
+        try {
+            AioFile ro = open(engine, type, p, READ);
+            try {
+                IOException e = assertThrows(IOException.class, () -> await(ro.write(buf, 0)));
+                assertInstanceOf(ErrnoException.class, e);
+                assertEquals("pwrite(" + p + "): EBADF (Bad file descriptor)", e.getMessage());
+                assertEquals(0, buf.readerIndex(), "indices move only on success");
+                assertInstanceOf(IllegalArgumentException.class, ro.read(buf, -1).await().cause());
+                ByteBuf released = Unpooled.directBuffer(4);
+                released.release();
+                assertInstanceOf(IllegalReferenceCountException.class, ro.read(released, 0).await().cause());
+                ByteBuf readOnly = Unpooled.directBuffer(4).asReadOnly();
+                try {
+                    assertInstanceOf(IllegalArgumentException.class, ro.read(readOnly, 0).await().cause());
+                } finally {
+                    readOnly.release();
+                }
+            } finally {
+                ro.close();
+            }
+            assertInstanceOf(ClosedChannelException.class, ro.read(buf, 0).await().cause());
+            assertInstanceOf(ClosedChannelException.class, ro.sync().await().cause());
+            assertThrows(ClosedChannelException.class, ro::size);
+            assertTrue(ro.closeAsync().isSuccess(), "closing twice is fine");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void closeAsyncLetsEarlierOperationsFinish(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(256 * 1024);
+        Path p = Files.write(dir.resolve("close.bin"), data);
+        AioFile f = open(engine, type, p, READ);
+        List<ByteBuf> bufs = new ArrayList<>();
+        List<Future<Integer>> reads = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                ByteBuf d = Unpooled.directBuffer(16 * 1024);
+                bufs.add(d);
+                reads.add(f.readFully(d, i * 16L * 1024));
+            }
+            Future<Void> closed = f.closeAsync();
+            for (int i = 0; i < 16; i++) {
+                assertEquals(16 * 1024, (int) await(reads.get(i)), "issued before close: completes normally");
+                assertArrayEquals(Arrays.copyOfRange(data, i * 16 * 1024, (i + 1) * 16 * 1024),
+                        ByteBufUtil.getBytes(bufs.get(i)));
+            }
+            await(closed);
+            assertFalse(f.fd().isOpen());
+        } finally {
+            bufs.forEach(ByteBuf::release);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void directIoWithAlignedBuffers(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(64 * 1024);
+        Path p = Files.write(dir.resolve("direct.bin"), data);
+        AioFile f;
+        try {
+            f = open(engine, type, p, READ, io.github.nettyaio.sys.AioOpenOption.DIRECT);
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
+            return;
+        }
+        try {
+            ByteBuf dst = AlignedBuffers.allocate(4096, 8192);
+            try {
+                assertEquals(8192, (int) await(f.readFully(dst, 4096)));
+                assertArrayEquals(Arrays.copyOfRange(data, 4096, 4096 + 8192), ByteBufUtil.getBytes(dst));
+            } finally {
+                dst.release();
+            }
+        } finally {
+            f.close();
+        }
+    }
+}
