@@ -43,6 +43,11 @@ final class BlockingFileEngine implements FileEngine {
         return pool;
     }
 
+    /** Runs {@code task} on the blocking pool (also used by other engines for work that must block). */
+    static void execute(Runnable task) {
+        POOL.execute(task);
+    }
+
     @Override
     public AioEngine kind() {
         return AioEngine.BLOCKING;

@@ -9,7 +9,9 @@ import io.github.nettyaio.AioNotifier;
 import io.github.nettyaio.AioSource;
 import io.github.nettyaio.sys.AbiConstants;
 import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.NativeMemory;
 import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.PosixAio;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -78,9 +80,12 @@ final class PosixAioFileEngine implements FileEngine {
                 inFlight.remove(r);
                 aio.close();
                 r.done.complete(r.reap());
+            } else {
+                // The loop shut down with the request in flight: nobody will be notified on it any more. Wait
+                // for the request on a blocking-pool thread, then reap it there (FileEngine's contract), so the
+                // caller can release the memory and the descriptor once the kernel is done.
+                BlockingFileEngine.execute(r::awaitAndReap);
             }
-            // else: the loop shut down with the request in flight. Its aiocb stays pinned (never freed
-            // under the kernel) and AioFile fails the user's future.
         });
     }
 
@@ -149,6 +154,23 @@ final class PosixAioFileEngine implements FileEngine {
             cb.free();
             cb = null;
             return err != 0 ? -err : r;
+        }
+
+        /** Off the (dead) loop: waits in {@code aio_suspend} until the request finishes, then reports it. */
+        void awaitAndReap() {
+            long list = NativeMemory.allocateZeroed(8);
+            long timeout = NativeMemory.allocateZeroed(16);
+            try {
+                NativeMemory.putLong(list, cb.address());
+                NativeMemory.putLong(timeout, 1); // 1 s per wait; the request decides how many
+                while (cb.aioError() == c.EINPROGRESS) {
+                    PosixAio.aio_suspend(list, 1, timeout);
+                }
+            } finally {
+                NativeMemory.free(list);
+                NativeMemory.free(timeout);
+            }
+            done.complete(reap());
         }
 
         void cancel() {
