@@ -34,10 +34,11 @@ public final class Abi {
     private final StructLayout kevent;
     private final StructLayout iovec;
     private final StructLayout timespec;
+    private final StructLayout stat;
     private final AbiConstants constants;
 
     Abi(String id, Family family, int osMajor, StructLayout aiocb, StructLayout sigevent, StructLayout kevent,
-        StructLayout iovec, StructLayout timespec, AbiConstants constants) {
+        StructLayout iovec, StructLayout timespec, StructLayout stat, AbiConstants constants) {
         this.id = Objects.requireNonNull(id, "id");
         this.family = Objects.requireNonNull(family, "family");
         this.osMajor = osMajor;
@@ -46,6 +47,7 @@ public final class Abi {
         this.kevent = kevent;
         this.iovec = Objects.requireNonNull(iovec, "iovec");
         this.timespec = Objects.requireNonNull(timespec, "timespec");
+        this.stat = Objects.requireNonNull(stat, "stat");
         this.constants = Objects.requireNonNull(constants, "constants");
     }
 
@@ -121,6 +123,14 @@ public final class Abi {
     /** {@code struct timespec}. */
     public StructLayout timespec() {
         return timespec;
+    }
+
+    /**
+     * {@code struct stat} (only {@code st_size}, for {@code fstat}). Not in {@code shared/abi}: glibc's is
+     * checked at run time on Linux (a real {@code fstat}); FreeBSD's is read from its headers, never run.
+     */
+    public StructLayout stat() {
+        return stat;
     }
 
     /** The platform's numeric constants. */

@@ -101,6 +101,9 @@ final class FreeBsdAbi {
         c.put("O_CLOEXEC", 0x100000);
         c.put("O_DSYNC", 0x1000000);
         return new Abi("freebsd" + major + "-" + arch, Abi.Family.FREEBSD, major, aiocb, sigevent, kevent,
-                Lp64.IOVEC, Lp64.TIMESPEC, new AbiConstants(c));
+                Lp64.IOVEC, Lp64.TIMESPEC,
+                // ino64 layout (FreeBSD 12+): st_size follows the four timespecs.
+                new StructLayout("stat", 224, 8, List.of(new StructField("st_size", 112, 8))),
+                new AbiConstants(c));
     }
 }

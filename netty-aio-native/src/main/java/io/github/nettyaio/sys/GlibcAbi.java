@@ -19,12 +19,16 @@ final class GlibcAbi {
 
     static Abi create(String arch) {
         int oDirect;
+        StructLayout stat;
         switch (arch) {
             case "x86_64":
                 oDirect = 0x4000;
+                stat = new StructLayout("stat", 144, 8, List.of(new StructField("st_size", 48, 8)));
                 break;
             case "aarch64":
                 oDirect = 0x10000;
+                // asm-generic layout
+                stat = new StructLayout("stat", 128, 8, List.of(new StructField("st_size", 48, 8)));
                 break;
             default:
                 throw new IllegalArgumentException("unsupported glibc arch " + arch);
@@ -84,6 +88,6 @@ final class GlibcAbi {
         c.put("O_CLOEXEC", 0x80000);
         c.put("O_SYNC", 0x101000);
         return new Abi("linux-glibc-" + arch, Abi.Family.LINUX_GLIBC, 0, aiocb, sigevent, null,
-                Lp64.IOVEC, Lp64.TIMESPEC, new AbiConstants(c));
+                Lp64.IOVEC, Lp64.TIMESPEC, stat, new AbiConstants(c));
     }
 }

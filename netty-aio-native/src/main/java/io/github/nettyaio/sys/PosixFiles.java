@@ -139,17 +139,41 @@ public final class PosixFiles {
     }
 
     /**
-     * Returns the size of the open file, from {@code lseek(fd, 0, SEEK_END)}. netty-aio only does
-     * positional I/O, so the file position this moves is not used by it.
+     * Returns the size of the open file: {@code st_size} from {@code fstat(2)}; where libc has no
+     * {@code fstat} symbol (glibc before 2.33), {@code lseek(fd, 0, SEEK_END)}, which also moves the file
+     * position (netty-aio itself only does positional I/O).
      *
      * @throws IOException the errno (e.g. {@code EBADF} for a closed descriptor)
      */
     public static long size(FileDescriptor fd) throws IOException {
+        Abi abi = Platform.abi();
+        if (FSTAT) {
+            long buf = NativeMemory.allocateZeroed(abi.stat().size());
+            try {
+                if (Fstat.fstat(fd.intValue(), buf) != 0) {
+                    throw Errno.lastException("fstat", PosixFileDescriptor.target(fd));
+                }
+                return NativeMemory.getField(buf, abi.stat().field("st_size"));
+            } finally {
+                NativeMemory.free(buf);
+            }
+        }
         long size = LibC.lseek(fd.intValue(), 0, LibC.SEEK_END);
         if (size < 0) {
             throw Errno.lastException("lseek", PosixFileDescriptor.target(fd));
         }
         return size;
+    }
+
+    private static final boolean FSTAT = fstatBinds();
+
+    private static boolean fstatBinds() {
+        try {
+            Class.forName(Fstat.class.getName(), true, PosixFiles.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static int indexOfNul(byte[] bytes) {

@@ -135,7 +135,18 @@ class PosixFilesTest {
         assertFalse(fd.isOpen());
         fd.close();
         IOException e = assertThrows(IOException.class, () -> PosixFiles.size(fd));
-        assertTrue(e.getMessage().startsWith("lseek(" + f + "): EBADF"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("fstat(" + f + "): EBADF"), e.getMessage());
+    }
+
+    /** glibc's st_size offset (not in shared/abi) is checked by a real fstat of files of known sizes. */
+    @Test
+    void fstatSizeMatchesTheFileSystem() throws IOException {
+        for (int size : new int[] {0, 1, 4095, 1 << 20, (1 << 20) + 17}) {
+            Path f = Files.write(dir.resolve("size" + size), new byte[size]);
+            try (PosixFileDescriptor fd = PosixFiles.open(f)) {
+                assertEquals(Files.size(f), PosixFiles.size(fd));
+            }
+        }
     }
 
     interface GlibcNames extends Library {

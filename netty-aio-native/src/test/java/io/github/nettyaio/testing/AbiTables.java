@@ -111,7 +111,8 @@ public final class AbiTables {
             out.add(id + ": no rows in the tables");
             return out;
         }
-        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec()));
+        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec(),
+                abi.stat()));
         if (abi.hasKqueue()) {
             structs.add(abi.kevent());
         }
@@ -151,7 +152,8 @@ public final class AbiTables {
     public List<String> unverifiedStructs(Abi abi) {
         List<String> out = new ArrayList<>();
         Map<String, long[]> l = layouts.getOrDefault(abi.id(), Map.of());
-        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec()));
+        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec(),
+                abi.stat()));
         if (abi.hasKqueue()) {
             structs.add(abi.kevent());
         }

@@ -185,7 +185,7 @@ public final class AioFile implements Closeable {
     }
 
     /**
-     * The file's current size, from the calling thread ({@code lseek(SEEK_END)}: no disk access).
+     * The file's current size, from the calling thread ({@code fstat}: no disk access).
      *
      * @throws ClosedChannelException the file is closed
      * @throws IOException            the errno
@@ -206,19 +206,10 @@ public final class AioFile implements Closeable {
      */
     public Future<Integer> read(ByteBuf dst, long position) {
         Op<Integer> op = new Op<>();
-        if (!op.begin(position)) {
-            return op.promise;
+        StagedBuffers s = op.start(true, position, 0, dst);
+        if (s != null) {
+            op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1 : (int) r)));
         }
-        StagedBuffers s = op.stage(true, dst);
-        if (s == null) {
-            return op.promise;
-        }
-        if (s.length() == 0) {
-            s.release();
-            op.succeed(0);
-            return op.promise;
-        }
-        op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1 : (int) r)));
         return op.promise;
     }
 
@@ -230,19 +221,10 @@ public final class AioFile implements Closeable {
      */
     public Future<Integer> readFully(ByteBuf dst, long position) {
         Op<Integer> op = new Op<>();
-        if (!op.begin(position)) {
-            return op.promise;
+        StagedBuffers s = op.start(true, position, 0, dst);
+        if (s != null) {
+            op.run(() -> readFullyStep(op, dst, s, position, 0));
         }
-        StagedBuffers s = op.stage(true, dst);
-        if (s == null) {
-            return op.promise;
-        }
-        if (s.length() == 0) {
-            s.release();
-            op.succeed(0);
-            return op.promise;
-        }
-        op.run(() -> readFullyStep(op, dst, s, position, 0));
         return op.promise;
     }
 
@@ -286,14 +268,10 @@ public final class AioFile implements Closeable {
      */
     public Future<Integer> write(ByteBuf src, long position) {
         Op<Integer> op = new Op<>();
-        if (!op.begin(position)) {
-            return op.promise;
+        StagedBuffers s = op.start(false, position, 0, src);
+        if (s != null) {
+            op.run(() -> writeStep(op, new ByteBuf[] {src}, s, position, 0, n -> op.succeed((int) n)));
         }
-        StagedBuffers s = op.stage(false, src);
-        if (s == null) {
-            return op.promise;
-        }
-        op.run(() -> writeStep(op, new ByteBuf[] {src}, s, position, 0, n -> op.succeed((int) n)));
         return op.promise;
     }
 
@@ -306,19 +284,10 @@ public final class AioFile implements Closeable {
      */
     public Future<Long> read(ByteBuf[] dsts, long position) {
         Op<Long> op = new Op<>();
-        if (!op.begin(position)) {
-            return op.promise;
+        StagedBuffers s = op.start(true, position, 0L, dsts);
+        if (s != null) {
+            op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1L : r)));
         }
-        StagedBuffers s = op.stage(true, dsts);
-        if (s == null) {
-            return op.promise;
-        }
-        if (s.length() == 0) {
-            s.release();
-            op.succeed(0L);
-            return op.promise;
-        }
-        op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1L : r)));
         return op.promise;
     }
 
@@ -329,14 +298,11 @@ public final class AioFile implements Closeable {
      */
     public Future<Long> write(ByteBuf[] srcs, long position) {
         Op<Long> op = new Op<>();
-        if (!op.begin(position)) {
-            return op.promise;
+        ByteBuf[] copy = srcs.clone();
+        StagedBuffers s = op.start(false, position, 0L, copy);
+        if (s != null) {
+            op.run(() -> writeStep(op, copy, s, position, 0, op::succeed));
         }
-        StagedBuffers s = op.stage(false, srcs);
-        if (s == null) {
-            return op.promise;
-        }
-        op.run(() -> writeStep(op, srcs.clone(), s, position, 0, op::succeed));
         return op.promise;
     }
 
@@ -536,6 +502,23 @@ public final class AioFile implements Closeable {
                     return true;
                 }
             }
+        }
+
+        /**
+         * Counts the operation and stages its buffers; returns null when it is already complete: an argument
+         * error or a closed file (failed), or nothing to transfer (succeeded with {@code whenEmpty}).
+         */
+        StagedBuffers start(boolean read, long position, T whenEmpty, ByteBuf... bufs) {
+            if (!begin(position)) {
+                return null;
+            }
+            StagedBuffers s = stage(read, bufs);
+            if (s != null && s.length() == 0) {
+                s.release();
+                succeed(whenEmpty);
+                return null;
+            }
+            return s;
         }
 
         /** Validates and pins buffers; null (promise failed, count released) on an argument error. */
