@@ -26,9 +26,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -81,8 +81,13 @@ public final class AioFile implements Closeable {
     /** (operations outstanding << 1) | CLOSED. */
     private final AtomicInteger state = new AtomicInteger();
     private final Promise<Void> closeFuture;
-    /** Operations whose futures are not complete yet, failed if the loop terminates. */
-    private final Set<Op<?>> ops = ConcurrentHashMap.newKeySet();
+    /**
+     * Operations whose futures are not complete yet, failed if the loop terminates: an intrusive doubly linked
+     * list through {@link Op#prev}/{@link Op#next}, guarded by {@link #opsLock} (two short uncontended critical
+     * sections per operation, no allocation).
+     */
+    private final Object opsLock = new Object();
+    private Op<?> opsHead;
     private final FutureListener<Object> loopTerminated = f -> loopTerminated();
 
     private AioFile(IoEventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
@@ -461,8 +466,14 @@ public final class AioFile implements Closeable {
     private void loopTerminated() {
         IOException cause = new IOException("event loop " + loop + " shut down with an operation on " + path
                 + " in flight");
+        List<Op<?>> pending = new ArrayList<>();
+        synchronized (opsLock) {
+            for (Op<?> op = opsHead; op != null; op = op.next) {
+                pending.add(op);
+            }
+        }
         int n = 0;
-        for (Op<?> op : ops) {
+        for (Op<?> op : pending) {
             if (op.abandon(cause)) {
                 n++;
             }
@@ -483,6 +494,9 @@ public final class AioFile implements Closeable {
         final Promise<T> promise = new LoopPromise<>(loop);
         private StagedBuffers staged;
         private boolean counted;
+        /** Neighbours in the file's list of pending operations; guarded by {@link #opsLock}. */
+        Op<?> prev;
+        Op<?> next;
 
         /** Checks the position and counts the operation; false (promise failed) when it can't start. */
         boolean begin(long position) {
@@ -498,7 +512,13 @@ public final class AioFile implements Closeable {
                 }
                 if (state.compareAndSet(s, s + 2)) {
                     counted = true;
-                    ops.add(this);
+                    synchronized (opsLock) {
+                        next = opsHead;
+                        if (opsHead != null) {
+                            opsHead.prev = this;
+                        }
+                        opsHead = this;
+                    }
                     return true;
                 }
             }
@@ -584,7 +604,18 @@ public final class AioFile implements Closeable {
         private void done() {
             if (counted) {
                 counted = false;
-                ops.remove(this);
+                synchronized (opsLock) {
+                    if (prev != null) {
+                        prev.next = next;
+                    } else {
+                        opsHead = next;
+                    }
+                    if (next != null) {
+                        next.prev = prev;
+                    }
+                    prev = null;
+                    next = null;
+                }
                 if (state.addAndGet(-2) == CLOSED) {
                     finishClose();
                 }

@@ -19,8 +19,10 @@ import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Where the ring is: on an io_uring file loop, the file's own loop (ring thread == file thread, so
  * completions run {@code done} directly while Netty processes the CQE). On any other loop, a loop of the
  * process-wide {@link SharedIoUringLoop}: submissions are handed to the ring thread with
- * {@code execute}, and each completion hops back with {@code fileLoop.execute}.
+ * {@code execute}, and completions hop back with {@code fileLoop.execute} — both in batches, one task per
+ * burst of submissions (all those issued by one task of the file's loop) and one per burst of CQEs, so each
+ * thread wakes the other once per batch rather than once per operation.
  *
  * <p>Bookkeeping ({@link Ring}) is confined to the ring thread: a slot table of pending completions, indexed
  * by the slot number that travels as the SQE's user data. Slots {@code 0..Short.MAX_VALUE} fit Netty's
@@ -80,6 +84,10 @@ final class IoUringFileEngine implements FileEngine {
     /** {@code fileLoop == ringLoop}: a native io_uring file loop. */
     private final boolean direct;
     private final Ring ring = new Ring();
+    /** Shared ring only: submissions not yet handed to the ring thread; confined to the file's loop. */
+    private List<Sqe> toRing = new ArrayList<>();
+    /** Shared ring only: completions not yet handed back to the file's loop; confined to the ring thread. */
+    private Completions fromRing = new Completions();
     /** Logs abandoned operations when the ring's loop terminates; removed by {@link #close()}. */
     private final GenericFutureListener<Future<Object>> onRingTerminated = f -> ring.reportAbandoned();
 
@@ -190,12 +198,37 @@ final class IoUringFileEngine implements FileEngine {
             ring.submit(op, fd, offset, address, length, opFlags, done);
             return;
         }
+        toRing.add(new Sqe(op, fd, offset, address, length, opFlags, done));
+        if (toRing.size() == 1) {
+            // One hand-over per batch: runs after the task that is submitting now (and whatever else that task
+            // submits), on this same loop, so the ring thread is woken once per batch, not once per operation.
+            try {
+                fileLoop.execute(this::handOverSubmissions);
+            } catch (RejectedExecutionException e) {
+                handOverSubmissions();
+            }
+        }
+    }
+
+    /** On the file's loop: hands every queued submission to the ring thread in one task. */
+    private void handOverSubmissions() {
+        List<Sqe> batch = toRing;
+        if (batch.isEmpty()) {
+            return;
+        }
+        toRing = new ArrayList<>();
         try {
-            ringLoop.execute(() -> ring.submit(op, fd, offset, address, length, opFlags, done));
+            ringLoop.execute(() -> {
+                for (Sqe q : batch) {
+                    ring.submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            // The kernel never saw it: safe to report.
-            logger.debug("Shared io_uring loop {} rejected a submission", ringLoop, e);
-            done.complete(-ECANCELED);
+            // The kernel never saw them: safe to report.
+            logger.debug("Shared io_uring loop {} rejected {} submission(s)", ringLoop, batch.size(), e);
+            for (Sqe q : batch) {
+                q.done.complete(-ECANCELED);
+            }
         }
     }
 
@@ -235,7 +268,10 @@ final class IoUringFileEngine implements FileEngine {
         }
     }
 
-    /** Hands {@code result} to {@code done} on the file's loop (ring thread). */
+    /**
+     * Hands {@code result} to {@code done} on the file's loop: at once on a native ring; from the shared ring,
+     * queued for the next {@link #handBackCompletions()} (called on the ring thread).
+     */
     private void deliver(Completion done, long result) {
         if (direct) {
             try {
@@ -245,16 +281,65 @@ final class IoUringFileEngine implements FileEngine {
             }
             return;
         }
+        fromRing.add(done, result);
+        if (fromRing.size() == 1) {
+            // One hand-back per batch of CQEs: Netty runs this task after the completions it is processing now.
+            try {
+                ringLoop.execute(this::handBackCompletions);
+            } catch (RejectedExecutionException e) {
+                handBackCompletions();
+            }
+        }
+    }
+
+    /** On the ring thread: hands every queued completion to the file's loop in one task. */
+    private void handBackCompletions() {
+        Completions batch = fromRing;
+        if (batch.size() == 0) {
+            return;
+        }
+        fromRing = new Completions();
         try {
-            fileLoop.execute(() -> done.complete(result));
+            fileLoop.execute(batch::run);
         } catch (RejectedExecutionException e) {
             // The file's loop is gone but the kernel is done with the memory: complete here, on the ring
             // thread, so AioFile can release the buffer and close the descriptor (FileEngine's contract).
             logger.debug("{} shut down: completing on the ring thread", fileLoop);
-            try {
-                done.complete(result);
-            } catch (Throwable t) {
-                logger.warn("A file completion threw", t);
+            batch.run();
+        }
+    }
+
+    /** A submission waiting on the file's loop to be handed to the shared ring. */
+    private record Sqe(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
+    }
+
+    /** Completions waiting on the ring thread to be handed back to the file's loop. */
+    private static final class Completions {
+        private Completion[] dones = new Completion[16];
+        private long[] results = new long[16];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        void add(Completion done, long result) {
+            if (size == dones.length) {
+                dones = Arrays.copyOf(dones, size * 2);
+                results = Arrays.copyOf(results, size * 2);
+            }
+            dones[size] = done;
+            results[size++] = result;
+        }
+
+        /** Runs every completion in order; one that throws doesn't keep the others from running. */
+        void run() {
+            for (int i = 0; i < size; i++) {
+                try {
+                    dones[i].complete(results[i]);
+                } catch (Throwable t) {
+                    logger.warn("A file completion threw", t);
+                }
             }
         }
     }
