@@ -11,8 +11,9 @@
 # POSIX_AIO (epoll loop), BLOCKING (epoll loop); fio with io_uring, posixaio and psync (same file, block size,
 # queue depth; psync is synchronous, so QD1 whatever the row says); FileChannel positional I/O on one thread
 # (QD1); AsynchronousFileChannel on the JDK's default pool and on a 2-thread pool.
-# Columns: IOPS, MB/s (10^6 bytes), CPU seconds per million operations (process CPU from /proc/self/stat for
-# the JVM rows, fio's usr+sys for fio rows), and IOPS relative to fio io_uring in the same workload.
+# Columns: IOPS, MB/s (10^6 bytes), CPU seconds per million operations (all threads of the process: from
+# /proc/self/stat for the JVM rows, after a 1 s warm-up; getrusage of the fio process for fio rows), and IOPS
+# relative to fio io_uring in the same workload.
 #
 # Each (workload, implementation) is measured ROUNDS times, the rounds interleaved, and the median printed.
 #
@@ -60,25 +61,29 @@ IMPL_LIST=("fio io_uring" "fio posixaio" "fio psync"
            "BLOCKING, epoll loop" "FileChannel (1 thread)" "AsynchronousFileChannel default"
            "AsynchronousFileChannel 2 threads")
 
-# Prints "iops mbps cpu_s_per_Mop" for one fio run.
+# Prints "iops mbps cpu_s_per_Mop" for one fio run. CPU is that of the whole fio process tree (getrusage of the
+# waited-for child: every thread, so glibc's AIO threads and io_uring's io-wq workers count, as they do for the
+# JVM rows), over the whole run (no ramp), divided by every operation of the run.
 run_fio() { # engine kind block qd direct file
   local rw=$2 extra=()
   case "$2" in
     seqread) rw=read ;;
     randwrite) extra=(--fdatasync="$4") ;;
   esac
-  fio --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
-      --direct="$([ "$5" = direct ] && echo 1 || echo 0)" --runtime="$SECS" --ramp_time=1 --time_based \
-      --norandommap --randrepeat=0 "${extra[@]}" --output-format=json 2>/dev/null |
-    python3 -c '
-import json, sys
-s = sys.stdin.read()  # synchronous engines print a note before the JSON
-j = json.loads(s[s.index("{"):])["jobs"][0]
+  python3 - fio --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
+      --direct="$([ "$5" = direct ] && echo 1 || echo 0)" --runtime="$SECS" --time_based \
+      --norandommap --randrepeat=0 "${extra[@]}" --output-format=json <<'PY'
+import json, resource, subprocess, sys
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout.decode()
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+j = json.loads(out[out.index("{"):])["jobs"][0]  # synchronous engines print a note before the JSON
 io = j["write"] if j["write"]["io_bytes"] > 0 else j["read"]
 secs = j["job_runtime"] / 1000.0
 ops = io["total_ios"]
-cpu = (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * secs
-print("%.0f %.1f %.2f" % (ops / secs, io["bw_bytes"] / 1e6, cpu / (ops / 1e6)))'
+print("%.0f %.1f %.2f" % (ops / secs, io["bw_bytes"] / 1e6, cpu / (ops / 1e6)))
+PY
 }
 
 # Prints "iops mbps cpu_s_per_Mop" for one FileBench run.

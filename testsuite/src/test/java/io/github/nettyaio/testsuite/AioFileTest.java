@@ -76,6 +76,10 @@ class AioFileTest {
         return out.stream();
     }
 
+    static Stream<LoopType> loops() {
+        return LoopType.available().stream();
+    }
+
     @BeforeEach
     void warmUpAndCount() throws Exception {
         // Loops, the shared ring, the reaper and the blocking pool are created once per process: make them
@@ -374,6 +378,64 @@ class AioFileTest {
             assertTrue(ro.closeAsync().isSuccess(), "closing twice is fine");
         } finally {
             buf.release();
+        }
+    }
+
+    /** KQUEUE_AIO exists only on FreeBSD kqueue loops: asking for it here names why, and leaks no descriptor. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void anEngineTheLoopCantRunIsRefused(LoopType type) throws Exception {
+        Path p = Files.write(dir.resolve("kq.bin"), random(10));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> AioFile.open(AioTestSupport.loop(type), p, AioEngine.KQUEUE_AIO, READ));
+        assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), "the message says why");
+    }
+
+    /**
+     * {@code Future.cancel()} is best effort: each future is either cancelled (and its buffer untouched) or
+     * succeeds with the right data; the file stays usable and nothing leaks.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void cancellingFuturesIsBestEffortAndSafe(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(64 * 16 * 1024);
+        Path p = Files.write(dir.resolve("cancel.bin"), data);
+        try (AioFile f = open(engine, type, p, READ)) {
+            List<ByteBuf> bufs = new ArrayList<>();
+            List<Future<Integer>> reads = new ArrayList<>();
+            try {
+                for (int i = 0; i < 64; i++) {
+                    ByteBuf d = Unpooled.directBuffer(16 * 1024);
+                    bufs.add(d);
+                    reads.add(f.readFully(d, i * 16L * 1024));
+                    if (i % 2 == 0) {
+                        reads.get(i).cancel(false);
+                    }
+                }
+                int cancelled = 0;
+                for (int i = 0; i < 64; i++) {
+                    Future<Integer> r = reads.get(i);
+                    assertTrue(r.await(10, TimeUnit.SECONDS), "read " + i + " never completed");
+                    if (r.isCancelled()) {
+                        cancelled++;
+                        assertEquals(0, bufs.get(i).writerIndex(), "a cancelled read moves no index");
+                    } else {
+                        assertEquals(16 * 1024, (int) r.getNow());
+                        assertArrayEquals(Arrays.copyOfRange(data, i * 16 * 1024, (i + 1) * 16 * 1024),
+                                ByteBufUtil.getBytes(bufs.get(i)));
+                    }
+                }
+                assertTrue(cancelled <= 32, "only the ones asked to cancel may be cancelled");
+                ByteBuf again = Unpooled.directBuffer(100);
+                try {
+                    assertEquals(100, (int) onLoop(f.eventLoop(), f.readFully(again, 5)));
+                    assertArrayEquals(Arrays.copyOfRange(data, 5, 105), ByteBufUtil.getBytes(again));
+                } finally {
+                    again.release();
+                }
+            } finally {
+                bufs.forEach(ByteBuf::release);
+            }
         }
     }
 
