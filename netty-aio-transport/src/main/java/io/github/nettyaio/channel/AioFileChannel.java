@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A file as a Netty {@link io.netty.channel.Channel}, so that codecs and handlers work on files unchanged (for
@@ -413,10 +414,7 @@ public final class AioFileChannel extends AbstractChannel {
     private void readDone(ReadOp op, Future<Integer> f) {
         readsInFlight--;
         if (!eventLoop().inEventLoop()) {
-            // The loop is gone: nothing can be delivered any more.
-            discardWindow();
-            op.release();
-            return;
+            discardWindow(); // the loop is gone: nothing can be delivered any more
         }
         if (op.discarded) {
             op.release();
@@ -618,45 +616,52 @@ public final class AioFileChannel extends AbstractChannel {
     private void writeDone(List<ByteBuf> bufs, Future<?> f) throws Exception {
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         Throwable cause = f.isSuccess() ? null : f.cause();
-        if (!eventLoop().inEventLoop()) {
-            // The loop is gone: fail what is left (nothing else runs on this channel any more).
-            writeInFlight = false;
-            state = State.CLOSED;
-            if (in != null) {
-                failWrites(in, cause != null ? cause : new ClosedChannelException());
-            }
-            return;
-        }
+        boolean loopGone = !eventLoop().inEventLoop();
         if (in != null) {
             // writeInFlight stays set while the entries are removed: their listeners may write and flush more.
             for (ByteBuf b : bufs) {
                 Object head;
                 while ((head = in.current()) != null && head != b) {
-                    in.remove(); // cancelled entries, skipped when gathering
+                    remove(in, null); // cancelled entries, skipped when gathering
                 }
                 if (head == null) {
                     break;
                 }
-                if (cause == null) {
-                    in.remove();
-                } else {
-                    in.remove(cause);
-                }
+                remove(in, cause);
             }
         }
         writeInFlight = false;
+        if (cause == null && loopGone) {
+            cause = new IOException("event loop " + eventLoop() + " shut down while " + this + " was writing");
+        }
         if (cause != null && writeFailure == null) {
             writeFailure = cause;
             if (in != null) {
                 failWrites(in, new IOException("an earlier write on " + this + " failed", cause));
             }
-            pipeline().fireExceptionCaught(cause);
-            if (state == State.ACTIVE && config.isAutoClose()) {
-                unsafe().close(unsafe().voidPromise());
-                return;
+            if (!loopGone) {
+                pipeline().fireExceptionCaught(cause);
+                if (state == State.ACTIVE && config.isAutoClose()) {
+                    unsafe().close(unsafe().voidPromise());
+                    return;
+                }
             }
         }
         issueWrites(in);
+    }
+
+    /**
+     * Removes the outbound buffer's current entry, failing it with {@code cause} unless null. Once the loop is
+     * gone, pipeline events (writability) can't be delivered: the entry is still released and its promise
+     * completed.
+     */
+    private boolean remove(ChannelOutboundBuffer in, Throwable cause) {
+        try {
+            return cause == null ? in.remove() : in.remove(cause);
+        } catch (RejectedExecutionException e) {
+            logger.debug("{}: event loop gone, writability change not delivered", this, e);
+            return true;
+        }
     }
 
     private void failWrites(ChannelOutboundBuffer in, Throwable cause) {
@@ -665,7 +670,7 @@ public final class AioFileChannel extends AbstractChannel {
         }
         failingWrites = true;
         try {
-            while (in.remove(cause)) {
+            while (remove(in, cause)) {
                 // each listener may write more; those fail in filterOutboundMessage
             }
         } finally {
@@ -737,8 +742,14 @@ public final class AioFileChannel extends AbstractChannel {
         }
         if (eventLoop().inEventLoop()) {
             r.run();
-        } else {
-            state = State.CLOSED; // the loop is gone: nothing can fire events any more
+            return;
+        }
+        // The loop is gone: close anyway, so that the close future completes (and its waiters wake up); the
+        // events that need the loop are dropped (logged by Netty).
+        try {
+            r.run();
+        } catch (Throwable t) {
+            logger.debug("{}: closed after its event loop shut down", this, t);
         }
     }
 
