@@ -365,8 +365,12 @@ public final class AioFileChannel extends AbstractChannel {
         }
         if (address.isWrite()) {
             AioFileAddress a = address;
-            eventLoop().execute(() -> pipeline().fireExceptionCaught(new UnsupportedOperationException(
-                    "read() on " + this + ": the channel is connected to " + a + ", which is write-only")));
+            try {
+                eventLoop().execute(() -> pipeline().fireExceptionCaught(new UnsupportedOperationException(
+                        "read() on " + this + ": the channel is connected to " + a + ", which is write-only")));
+            } catch (RejectedExecutionException e) {
+                logger.debug("{}: read() on a write-only channel while its event loop shuts down", this);
+            }
             return;
         }
         readRequested = true;

@@ -63,6 +63,7 @@ import java.util.stream.Stream;
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
 import static io.github.nettyaio.testsuite.AioTestSupport.onLoop;
+import static io.github.nettyaio.testsuite.AioTestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,12 +123,6 @@ class AioFileChannelTest {
     @AfterAll
     static void shutdown() {
         AioTestSupport.shutdownAll();
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
     }
 
     private interface Options {
@@ -307,7 +302,7 @@ class AioFileChannelTest {
         ThreadCheck check = new ThreadCheck();
         ChannelFuture cf = bootstrap(type, check,
                 b -> b.option(ChannelOption.AUTO_READ, false)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(perRead)),
+                        .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(perRead)),
                 new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
