@@ -480,11 +480,18 @@ class AioFileChannelTest {
         // Many small writes: writability goes down and comes back, nothing is lost.
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.write(big);
+        List<byte[]> small = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            byte[] d = random(700);
-            expected.write(d);
-            ch.writeAndFlush(Unpooled.wrappedBuffer(d));
+            small.add(random(700));
+            expected.write(small.get(i));
         }
+        boolean unwritable = onLoop(loop, () -> {
+            for (byte[] d : small) {
+                ch.writeAndFlush(Unpooled.wrappedBuffer(d));
+            }
+            return !ch.isWritable();
+        });
+        assertTrue(unwritable, "140 KB pending over a 8 KB high-water mark");
         await(ch.close());
         check.verify(ch);
         assertTrue(changes.size() >= 4 && changes.size() % 2 == 0, "changes " + changes);
