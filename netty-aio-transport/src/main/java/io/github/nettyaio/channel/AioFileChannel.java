@@ -115,6 +115,8 @@ public final class AioFileChannel extends AbstractChannel {
     /** Reads in file order: in flight, or completed and not yet delivered. */
     private final ArrayDeque<ReadOp> window = new ArrayDeque<>();
     private long readPosition;
+    /** The file size last seen: no read starts past it (one at it finds EOF) until a new look finds it grew. */
+    private long readLimit;
     private int readsInFlight;
     private boolean readRequested;
     private boolean inBurst;
@@ -174,6 +176,16 @@ public final class AioFileChannel extends AbstractChannel {
     @Override
     public AioFileAddress remoteAddress() {
         return (AioFileAddress) super.remoteAddress();
+    }
+
+    /**
+     * The file under this channel once connected (null before): for inspection ({@link AioFile#size()},
+     * {@link AioFile#fd()}) and for {@link AioFile#closeAsync()}'s future, which completes once the descriptor is
+     * closed; the channel closes it. Reads or writes issued on it directly bypass the channel's ordering. Call on
+     * the channel's event loop, or after the connect future completed.
+     */
+    public AioFile file() {
+        return file;
     }
 
     @Override
@@ -332,19 +344,18 @@ public final class AioFileChannel extends AbstractChannel {
             return;
         }
         AioFile opened = f.getNow();
-        long size = 0;
-        if (address.isWrite()) {
-            try {
-                size = opened.size();
-            } catch (IOException e) {
-                opened.closeAsync();
-                p.tryFailure(e);
-                unsafe().close(unsafe().voidPromise());
-                return;
-            }
+        long size;
+        try {
+            size = opened.size();
+        } catch (IOException e) {
+            opened.closeAsync();
+            p.tryFailure(e);
+            unsafe().close(unsafe().voidPromise());
+            return;
         }
         file = opened;
         writePosition = size;
+        readLimit = size;
         state = State.ACTIVE;
         if (address.isWrite()) {
             config.setAutoRead(false);
@@ -397,6 +408,12 @@ public final class AioFileChannel extends AbstractChannel {
 
     private void fillWindow() {
         while (state == State.ACTIVE && !eof && window.size() < config.getReadAhead()) {
+            if (readPosition > readLimit) {
+                if (!window.isEmpty()) {
+                    return; // the read covering readLimit, in the window, finds EOF (or that the file grew)
+                }
+                lookAtSize(); // every read so far was full: the file grew; then read on (or find EOF) anyway
+            }
             int chunk = config.getChunkSize();
             if (direct && chunk % DIRECT_ALIGNMENT != 0) {
                 chunk = Math.max(DIRECT_ALIGNMENT, chunk / DIRECT_ALIGNMENT * DIRECT_ALIGNMENT);
@@ -412,6 +429,15 @@ public final class AioFileChannel extends AbstractChannel {
             Future<Integer> f = direct ? file.read(buf, position) : file.readFully(buf, position);
             op.future = f;
             f.addListener(x -> readDone(op, f));
+        }
+    }
+
+    /** Updates {@link #readLimit} from the file's size ({@code fstat}, no disk access). */
+    private void lookAtSize() {
+        try {
+            readLimit = Math.max(readLimit, file.size());
+        } catch (IOException e) {
+            logger.debug("{}: fstat failed, reading on", this, e); // the next read reports the error, if any
         }
     }
 
@@ -718,7 +744,9 @@ public final class AioFileChannel extends AbstractChannel {
 
     private void closeFileThenChannel() {
         Future<Void> closed = closeFile();
-        if (closed == null) {
+        if (closed == null || !eventLoop().inEventLoop()) {
+            // Once the loop is gone the file may never close (AioFile keeps the descriptor of an operation whose
+            // completion can't be observed any more): the channel does not wait for it.
             runPendingClose();
             return;
         }
