@@ -106,7 +106,7 @@ public final class AioFileChannel extends AbstractChannel {
     private final Runnable shutdownHook = this::loopShuttingDown;
     private volatile State state = State.OPEN;
     private volatile AioFileAddress address;
-    private AioFile file;
+    private volatile AioFile file;
     private boolean direct;
     private ChannelPromise connectPromise;
     private Future<AioFile> opening;
