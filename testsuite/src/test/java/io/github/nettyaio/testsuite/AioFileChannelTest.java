@@ -549,6 +549,36 @@ class AioFileChannelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("loops")
+    void badConnectsFailClearly(LoopType type) throws Exception {
+        Path p = Files.write(dir.resolve("c.bin"), random(10));
+        ChannelFuture wrongType = bootstrap(type, new ThreadCheck(), b -> { }, new ChannelInboundHandlerAdapter())
+                .connect(new java.net.InetSocketAddress("127.0.0.1", 9));
+        assertInstanceOf(java.nio.channels.UnsupportedAddressTypeException.class, awaitFailure(wrongType));
+        awaitClosed(wrongType.channel());
+
+        ChannelFuture unaligned = bootstrap(type, new ThreadCheck(),
+                b -> b.option(AioFileChannelOption.DIRECT, true).option(AioFileChannelOption.CHUNK_SIZE, 5000),
+                new ChannelInboundHandlerAdapter()).connect(AioFileAddress.read(p));
+        Throwable cause = awaitFailure(unaligned);
+        assertInstanceOf(IllegalArgumentException.class, cause);
+        assertTrue(cause.getMessage().contains("4096"), cause.getMessage());
+        awaitClosed(unaligned.channel());
+
+        ChannelFuture exists = bootstrap(type, new ThreadCheck(), b -> { }, new ChannelInboundHandlerAdapter())
+                .connect(AioFileAddress.write(p, StandardOpenOption.CREATE_NEW));
+        assertInstanceOf(java.nio.file.FileAlreadyExistsException.class, awaitFailure(exists));
+        awaitClosed(exists.channel());
+
+        Channel ch = connected(bootstrap(type, new ThreadCheck(), b -> b.option(ChannelOption.AUTO_READ, false),
+                new ChannelInboundHandlerAdapter()).connect(AioFileAddress.read(p)));
+        assertInstanceOf(java.nio.channels.AlreadyConnectedException.class,
+                awaitFailure(ch.connect(AioFileAddress.read(p))));
+        assertTrue(ch.isActive(), "a refused second connect leaves the channel as it was");
+        await(ch.close());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
     void closeWithReadsInFlightReleasesEverything(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("big.bin"), random(8 * 1024 * 1024));
         // Closed by the pipeline after the first buffer, with read-ahead in flight.
