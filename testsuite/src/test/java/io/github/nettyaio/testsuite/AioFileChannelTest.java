@@ -82,15 +82,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AioFileChannelTest {
     private static final int CHUNK = 16 * 1024;
 
+    /** Every loop type this machine runs. */
+    private static final String LOOPS = "io.github.nettyaio.testsuite.LoopType#available";
+
     @TempDir
     Path dir;
     private Map<Integer, String> fdsBefore;
     /** Counts the direct memory the channels' buffers use, to prove every one is released. */
     private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
-
-    static Stream<LoopType> loops() {
-        return LoopType.available().stream();
-    }
 
     static Stream<Arguments> enginesAndLoops() {
         List<Arguments> out = new ArrayList<>();
@@ -167,7 +166,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void logFileThroughLineBasedFrameDecoder(LoopType type) throws Exception {
         List<String> lines = new ArrayList<>(100_000);
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -204,7 +203,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void readsFilesByteForByte(LoopType type) throws Exception {
         for (int size : new int[] {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 5 * 1024 * 1024 + 7}) {
             byte[] data = random(size);
@@ -230,7 +229,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void directIoReadsAndWritesAlignedData(LoopType type) throws Exception {
         byte[] data = random(8 * 4096);
         Path p = dir.resolve("direct.bin");
@@ -257,7 +256,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void writeErrorFailsWritesFiresExceptionAndCloses(LoopType type) throws Exception {
         Path p = dir.resolve("einval.bin");
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
@@ -288,7 +287,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void autoReadOffDeliversOnlyWhatReadAsksFor(LoopType type) throws Exception {
         byte[] data = random(40 * CHUNK + 5);
         Path p = Files.write(dir.resolve("bounded.bin"), data);
@@ -354,7 +353,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void eofFiresInactiveAfterTheLastReadComplete(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("small.txt"), "hello".getBytes(StandardCharsets.US_ASCII));
         List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -397,7 +396,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void writesThousandBuffersThenCloseSyncs(LoopType type) throws Exception {
         Path p = dir.resolve("out.bin");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -424,7 +423,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void appendsToExistingFileAndTruncatesOnRequest(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("append.txt"), "hello ".getBytes(StandardCharsets.US_ASCII));
         Channel ch = connectWriter(type, AioFileAddress.write(p), b -> { }, new ThreadCheck());
@@ -446,7 +445,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void writabilityFollowsBytesInFlight(LoopType type) throws Exception {
         Path p = dir.resolve("water.bin");
         IoEventLoop loop = AioTestSupport.loop(type);
@@ -502,7 +501,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void connectToMissingFileFails(LoopType type) throws Exception {
         ChannelFuture cf = bootstrap(type, new ThreadCheck(), b -> { }, new ChannelInboundHandlerAdapter())
                 .connect(AioFileAddress.read(dir.resolve("missing.bin")));
@@ -512,7 +511,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void wrongDirectionAndMessageTypeFailClearly(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("ro.bin"), random(100));
         ThreadCheck check = new ThreadCheck();
@@ -548,7 +547,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void badConnectsFailClearly(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("c.bin"), random(10));
         ChannelFuture wrongType = bootstrap(type, new ThreadCheck(), b -> { }, new ChannelInboundHandlerAdapter())
@@ -578,7 +577,7 @@ class AioFileChannelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void closeWithReadsInFlightReleasesEverything(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("big.bin"), random(8 * 1024 * 1024));
         // Closed by the pipeline after the first buffer, with read-ahead in flight.

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link AioFile#openAsync}: called on the event loop itself, it completes there, and fails like {@code open}. */
 @EnabledOnOs(OS.LINUX)
 class AioFileOpenAsyncTest {
+    /** Every loop type this machine runs. */
+    private static final String LOOPS = "io.github.nettyaio.testsuite.LoopType#available";
+
     @TempDir
     Path dir;
-
-    static List<LoopType> loops() {
-        return LoopType.available();
-    }
 
     @AfterAll
     static void shutdown() {
@@ -69,7 +67,7 @@ class AioFileOpenAsyncTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource(LOOPS)
     void opensFromTheLoopAndCompletesOnIt(LoopType type) throws Exception {
         IoEventLoop loop = AioTestSupport.loop(type);
         byte[] data = random(5000);
