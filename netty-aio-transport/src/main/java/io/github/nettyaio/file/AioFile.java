@@ -149,6 +149,44 @@ public final class AioFile implements Closeable {
         }
     }
 
+    /**
+     * Opens {@code path} like {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)}, without blocking the
+     * calling thread: {@code open(2)} (which may wait for the disk) runs on netty-aio's blocking pool, so an event
+     * loop may call this. Cancelling the returned future before it completes closes the file once it is open.
+     *
+     * @return a future completing on {@code loop}'s thread with the open file, or failing with what
+     *         {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)} throws (e.g.
+     *         {@link java.nio.file.NoSuchFileException}, {@link UnsupportedOperationException}), or with an
+     *         {@link IOException} when {@code loop} shut down meanwhile
+     */
+    public static Future<AioFile> openAsync(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(engine, "engine");
+        OpenOption[] opts = options.clone();
+        Promise<AioFile> promise = new LoopPromise<>(loop);
+        try {
+            BlockingFileEngine.execute(() -> {
+                if (promise.isDone()) {
+                    return; // cancelled before it started
+                }
+                AioFile file;
+                try {
+                    file = open(loop, path, engine, opts);
+                } catch (Throwable t) {
+                    promise.tryFailure(t);
+                    return;
+                }
+                if (!promise.trySuccess(file)) {
+                    file.closeAsync();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            promise.tryFailure(new IOException("netty-aio's blocking pool rejected open(" + path + ")", e));
+        }
+        return promise;
+    }
+
     private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
         if (loop.inEventLoop()) {
             return FileEngines.create(kind, loop);

@@ -47,6 +47,13 @@ final class AioTestSupport {
         GROUPS.clear();
     }
 
+    /** {@code n} random bytes. */
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
     static <T> T onLoop(IoEventLoop loop, Callable<T> c) throws Exception {
         try {
             return loop.submit(c).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -1,0 +1,151 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.channel;
+
+import io.github.nettyaio.sys.AioOpenOption;
+
+import java.net.SocketAddress;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The address an {@link AioFileChannel} connects to: a file and whether the channel reads it or appends to it.
+ * It is also the channel's {@link AioFileChannel#localAddress() local} and
+ * {@link AioFileChannel#remoteAddress() remote} address. Immutable.
+ *
+ * <pre>{@code
+ * new Bootstrap().group(loop).channel(AioFileChannel.class).handler(...)
+ *         .connect(AioFileAddress.read(Paths.get("access.log")));
+ * }</pre>
+ */
+public final class AioFileAddress extends SocketAddress {
+    private static final long serialVersionUID = 1L;
+
+    private final Path path;
+    private final boolean write;
+    private final Set<OpenOption> options;
+
+    private AioFileAddress(Path path, boolean write, Set<OpenOption> options) {
+        this.path = path;
+        this.write = write;
+        this.options = Collections.unmodifiableSet(options);
+    }
+
+    /**
+     * A channel connected to this address streams {@code path} from its start through the pipeline, then
+     * closes itself at EOF.
+     *
+     * @throws NullPointerException {@code path} is null
+     */
+    public static AioFileAddress read(Path path) {
+        return read(path, new OpenOption[0]);
+    }
+
+    /**
+     * Like {@link #read(Path)}, with extra open options: {@link AioOpenOption#DIRECT} ({@code O_DIRECT}; the
+     * channel's chunk size must then be a multiple of 4096). {@code READ} is implied.
+     *
+     * @throws IllegalArgumentException an option that makes no sense for reading ({@code WRITE}, {@code APPEND},
+     *                                  {@code CREATE}, {@code CREATE_NEW}, {@code TRUNCATE_EXISTING},
+     *                                  {@code DELETE_ON_CLOSE}, ...)
+     */
+    public static AioFileAddress read(Path path, OpenOption... options) {
+        Objects.requireNonNull(path, "path");
+        Set<OpenOption> set = new LinkedHashSet<>();
+        set.add(StandardOpenOption.READ);
+        for (OpenOption o : options) {
+            Objects.requireNonNull(o, "option");
+            if (o != StandardOpenOption.READ && o != AioOpenOption.DIRECT) {
+                throw new IllegalArgumentException("open option " + o + " is not valid for reading " + path);
+            }
+            set.add(o);
+        }
+        return new AioFileAddress(path, false, set);
+    }
+
+    /**
+     * A channel connected to this address appends what the pipeline writes to {@code path}, creating the file
+     * if it does not exist and starting at its end if it does. {@code WRITE} and {@code CREATE} are implied.
+     *
+     * <p>Options: {@code TRUNCATE_EXISTING} (start from an empty file), {@code CREATE_NEW} (fail the connect
+     * with {@link java.nio.file.FileAlreadyExistsException} if the file exists), {@code DSYNC}, {@code SYNC},
+     * {@link AioOpenOption#DIRECT} (then every write's length must keep the file size a multiple of 4096), and
+     * {@code APPEND}, which changes nothing (the channel always appends).
+     *
+     * @throws NullPointerException     {@code path} or an option is null
+     * @throws IllegalArgumentException {@code READ} or another option that is not listed above
+     */
+    public static AioFileAddress write(Path path, OpenOption... options) {
+        Objects.requireNonNull(path, "path");
+        Set<OpenOption> set = new LinkedHashSet<>();
+        set.add(StandardOpenOption.WRITE);
+        boolean createNew = false;
+        for (OpenOption o : options) {
+            Objects.requireNonNull(o, "option");
+            if (o == StandardOpenOption.CREATE_NEW) {
+                createNew = true;
+            } else if (o != StandardOpenOption.WRITE && o != StandardOpenOption.CREATE
+                    && o != StandardOpenOption.APPEND && o != StandardOpenOption.TRUNCATE_EXISTING
+                    && o != StandardOpenOption.DSYNC && o != StandardOpenOption.SYNC && o != AioOpenOption.DIRECT) {
+                throw new IllegalArgumentException("open option " + o + " is not valid for appending to " + path);
+            }
+            if (o != StandardOpenOption.APPEND) {
+                set.add(o); // the channel appends by writing at the end itself: AioFile rejects O_APPEND
+            }
+        }
+        if (!createNew) {
+            set.add(StandardOpenOption.CREATE);
+        }
+        return new AioFileAddress(path, true, set);
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Whether a channel connected here appends to the file (true) or reads it (false). */
+    public boolean isWrite() {
+        return write;
+    }
+
+    /** The options the file is opened with ({@code READ}, or {@code WRITE} and the rest), unmodifiable. */
+    public Set<OpenOption> options() {
+        return options;
+    }
+
+    /** Whether {@link AioOpenOption#DIRECT} is among {@link #options()}. */
+    public boolean isDirect() {
+        return options.contains(AioOpenOption.DIRECT);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof AioFileAddress)) {
+            return false;
+        }
+        AioFileAddress a = (AioFileAddress) o;
+        return write == a.write && path.equals(a.path) && options.equals(a.options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(path, write, options);
+    }
+
+    /** {@code read:PATH} or {@code write:PATH} followed by the options, e.g. {@code write:/tmp/a.log[WRITE, CREATE]}. */
+    @Override
+    public String toString() {
+        return (write ? "write:" : "read:") + path + options;
+    }
+}
