@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *
  * <p>Descriptors of {@code .jar} files are ignored: the JVM's class loaders open jars lazily the first
  * time a class is loaded from them and keep them open, which is not a leak of the code under test; so is
- * the listing's own descriptor of {@code /proc/self/fd}.
+ * the listing's own descriptor of {@code /proc/self/fd}. So are files under {@code /sys/fs/cgroup}: the JVM's
+ * container support opens them briefly on its own threads (e.g. {@code memory.stat} when sizing the heap),
+ * which a snapshot can catch mid-read.
  */
 public final class FdCount {
     private static final Path PROC_FD = Paths.get("/proc/self/fd");
@@ -44,7 +46,8 @@ public final class FdCount {
                 } catch (IOException e) {
                     continue; // closed meanwhile, or the directory stream's own fd
                 }
-                if (!target.endsWith(".jar") && !target.matches("/proc/\\d+/fd")) {
+                if (!target.endsWith(".jar") && !target.matches("/proc/\\d+/fd")
+                        && !target.startsWith("/sys/fs/cgroup/")) {
                     fds.put(Integer.parseInt(p.getFileName().toString()), target);
                 }
             }

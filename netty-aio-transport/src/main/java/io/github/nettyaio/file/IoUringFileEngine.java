@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -74,6 +76,9 @@ final class IoUringFileEngine implements FileEngine {
     private static final long INVALID_ID = 0;
     /** How long {@link #create} waits for a registration on the shared ring. */
     private static final long REGISTER_TIMEOUT_SECONDS = 10;
+
+    /** Completions of operations whose ring died with them in flight: pinned forever (see reportAbandoned). */
+    private static final Queue<Completion> ABANDONED = new ConcurrentLinkedQueue<>();
 
     private static final int ECANCELED = ecanceled();
     private static final int EINVAL = Errno.EINVAL;
@@ -478,12 +483,24 @@ final class IoUringFileEngine implements FileEngine {
             }
         }
 
-        /** After the ring's loop terminated (any thread): warns about operations that never completed. */
+        /**
+         * After the ring's loop terminated (any thread): warns about operations that never completed, and pins
+         * their completions (hence the buffers and descriptors they hold) in {@link #ABANDONED} for the life of
+         * the process. The kernel may still be finishing them after the ring closed (its exit work waits for
+         * them), and no completion will ever say when: leaking is the only safe choice, and pinning makes the
+         * leak deliberate rather than something the garbage collector and the leak detector later stumble on.
+         */
         void reportAbandoned() {
             int n = inFlight;
             if (n > 0) {
                 logger.warn("io_uring loop {} terminated with {} file operation(s) still in flight: their "
                         + "completions will never be reported and their buffers stay pinned", ringLoop, n);
+                // The ring thread has terminated (its termination future orders its writes before this read).
+                for (Completion done : dones) {
+                    if (done != null) {
+                        ABANDONED.add(done);
+                    }
+                }
             }
         }
     }
