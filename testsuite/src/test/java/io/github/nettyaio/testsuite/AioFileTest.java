@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.AioTestSupport.random;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -76,10 +77,6 @@ class AioFileTest {
         return out.stream();
     }
 
-    static Stream<LoopType> loops() {
-        return LoopType.available().stream();
-    }
-
     @BeforeEach
     void warmUpAndCount() throws Exception {
         // Loops, the shared ring, the reaper and the blocking pool are created once per process: make them
@@ -110,11 +107,6 @@ class AioFileTest {
         AioTestSupport.shutdownAll();
     }
 
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
 
     private AioFile open(AioEngine engine, LoopType type, Path p, java.nio.file.OpenOption... o) throws IOException {
         AioFile f = AioFile.open(AioTestSupport.loop(type), p, engine, o);
@@ -383,7 +375,7 @@ class AioFileTest {
 
     /** KQUEUE_AIO exists only on FreeBSD kqueue loops: asking for it here names why, and leaks no descriptor. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.LoopType#available")
     void anEngineTheLoopCantRunIsRefused(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("kq.bin"), random(10));
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,

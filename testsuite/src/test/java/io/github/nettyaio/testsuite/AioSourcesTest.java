@@ -51,6 +51,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.AioTestSupport.random;
 import static io.github.nettyaio.testsuite.AioTestSupport.onLoop;
 import static io.github.nettyaio.testsuite.AioTestSupport.roundTrip;
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -120,11 +121,6 @@ class AioSourcesTest {
         return fd;
     }
 
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
 
     private Path fileWith(byte[] data) throws IOException {
         return Files.write(Files.createTempFile(dir, "data", ".bin"), data);

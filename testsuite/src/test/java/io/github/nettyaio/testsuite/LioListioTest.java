@@ -25,9 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.AioTestSupport.random;
 import static io.github.nettyaio.testsuite.AioTestSupport.roundTrip;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -56,11 +56,6 @@ class LioListioTest {
         AioTestSupport.shutdownAll();
     }
 
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
 
     /** Submits {@code lio} on the loop, waits for readiness, checks completeness, returns. */
     private static void run(IoEventLoop loop, LioListio lio) throws Exception {
