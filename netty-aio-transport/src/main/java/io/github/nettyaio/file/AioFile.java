@@ -49,8 +49,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Every asynchronous method may be called from any thread; the operation is issued from the file's event
  * loop and its future completes <b>on that loop's thread</b>. Buffers are not taken over: the caller keeps
  * its reference; the library retains each buffer while the kernel may touch it (so an early
- * {@code release()} never lets the kernel write into freed memory) and stages heap and composite buffers
- * through pooled direct memory. Reads advance the destination's writer index, writes the source's reader
+ * {@code release()} never lets the kernel write into freed memory) and stages heap buffers through pooled
+ * direct memory. Several direct buffers, and composite buffers of direct components, become one
+ * {@code iovec} array over their own memory where the engine takes one ({@code IO_URING}: {@code READV}/
+ * {@code WRITEV}; {@code BLOCKING}: {@code preadv}/{@code pwritev}); {@code POSIX_AIO} (glibc has no
+ * {@code aio_readv}) stages them through one contiguous buffer. Reads advance the destination's writer index, writes the source's reader
  * index, only on success. Argument errors (negative position, released buffer, read-only destination) fail
  * the future with {@link IllegalArgumentException} or {@link io.netty.util.IllegalReferenceCountException}
  * before any I/O is issued; I/O errors fail it with an {@link IOException} naming the call, path and errno,
@@ -291,7 +294,7 @@ public final class AioFile implements Closeable {
 
     /** One pread into {@code s}; on success moves indices and calls {@code then} with the byte count. */
     private void readOnce(Op<?> op, StagedBuffers s, long position, java.util.function.LongConsumer then) {
-        engine.read(fdInt, s.address(), s.length(), position, r -> {
+        transfer(true, s, position, r -> {
             if (retry(r)) {
                 readOnce(op, s, position, then);
             } else if (r < 0) {
@@ -356,7 +359,7 @@ public final class AioFile implements Closeable {
             then.accept(total);
             return;
         }
-        engine.write(fdInt, s.address(), s.length(), position, r -> {
+        transfer(false, s, position, r -> {
             if (retry(r)) {
                 writeStep(op, srcs, s, position, total, then);
             } else if (r < 0) {
@@ -378,6 +381,21 @@ public final class AioFile implements Closeable {
                 }
             }
         });
+    }
+
+    /** One engine request for {@code s}: an {@code iovec} array when it is vectored, else one region. */
+    private void transfer(boolean read, StagedBuffers s, long position, FileEngine.Completion done) {
+        if (s.isVectored()) {
+            if (read) {
+                engine.readv(fdInt, s.address(), s.iovecCount(), position, done);
+            } else {
+                engine.writev(fdInt, s.address(), s.iovecCount(), position, done);
+            }
+        } else if (read) {
+            engine.read(fdInt, s.address(), s.length(), position, done);
+        } else {
+            engine.write(fdInt, s.address(), s.length(), position, done);
+        }
     }
 
     /** Flushes data and metadata to stable storage ({@code fsync}). */
@@ -582,7 +600,9 @@ public final class AioFile implements Closeable {
         /** Validates and pins buffers; null (promise failed, count released) on an argument error. */
         StagedBuffers stage(boolean read, ByteBuf... bufs) {
             try {
-                staged = read ? StagedBuffers.forRead(alignment, bufs) : StagedBuffers.forWrite(alignment, bufs);
+                boolean vectored = engine.vectored();
+                staged = read ? StagedBuffers.forRead(alignment, vectored, bufs)
+                        : StagedBuffers.forWrite(alignment, vectored, bufs);
                 return staged;
             } catch (RuntimeException e) {
                 done();

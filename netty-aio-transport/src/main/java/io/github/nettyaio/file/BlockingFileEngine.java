@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link AioEngine#BLOCKING}: {@code pread}/{@code pwrite}/{@code fsync}/{@code fdatasync} on a process-wide
+ * {@link AioEngine#BLOCKING}: {@code pread}/{@code pwrite}/{@code preadv}/{@code pwritev}/{@code fsync}/{@code fdatasync} on a process-wide
  * bounded pool of daemon threads ({@code -Dio.github.nettyaio.blockingThreads}, default
  * {@code max(2, cores)}), each completion handed back to the file's loop. The last resort, and the baseline
  * the other engines are measured against.
@@ -65,6 +65,28 @@ final class BlockingFileEngine implements FileEngine {
     public void write(int fd, long address, int length, long position, Completion done) {
         POOL.execute(() -> {
             long r = LibC.pwrite(fd, address, length, position);
+            post(done, r < 0 ? -LibC.errno() : r);
+        });
+    }
+
+    /** {@code preadv}/{@code pwritev} take the caller's memory as it is. */
+    @Override
+    public boolean vectored() {
+        return true;
+    }
+
+    @Override
+    public void readv(int fd, long iov, int iovcnt, long position, Completion done) {
+        POOL.execute(() -> {
+            long r = LibC.preadv(fd, iov, iovcnt, position);
+            post(done, r < 0 ? -LibC.errno() : r);
+        });
+    }
+
+    @Override
+    public void writev(int fd, long iov, int iovcnt, long position, Completion done) {
+        POOL.execute(() -> {
+            long r = LibC.pwritev(fd, iov, iovcnt, position);
             post(done, r < 0 ? -LibC.errno() : r);
         });
     }

@@ -9,7 +9,7 @@ package io.github.nettyaio.file;
  * and syncs, for one {@link AioFile}. Everything else (argument checks, buffer staging and pinning, retries,
  * errno → exception mapping, close ordering, completion of the user's futures) is {@link AioFile}'s.
  *
- * <p>Contract for every method: called on the file's event loop thread; calls {@code done} exactly once,
+ * <p>Contract for every transfer and sync: called on the file's event loop thread; calls {@code done} exactly once,
  * on the file's event loop thread, with the number of bytes transferred (0 for syncs and at EOF) or
  * {@code -errno}; never throws for an I/O error. The memory at {@code address} stays valid until then (the
  * caller pins it), and an engine must not let the kernel touch it after calling {@code done}. Once the file's
@@ -35,6 +35,24 @@ interface FileEngine {
 
     /** {@code pwrite(fd, address, length, position)}. */
     void write(int fd, long address, int length, long position, Completion done);
+
+    /**
+     * Whether {@link #readv}/{@link #writev} take {@code iovec} arrays natively. When false (the default)
+     * {@link AioFile} stages vectored and composite transfers through one contiguous buffer and never calls them.
+     */
+    default boolean vectored() {
+        return false;
+    }
+
+    /** {@code preadv(fd, iov, iovcnt, position)}: {@code iov} addresses {@code iovcnt} {@code iovec}s. */
+    default void readv(int fd, long iov, int iovcnt, long position, Completion done) {
+        throw new UnsupportedOperationException(kind() + " has no readv");
+    }
+
+    /** {@code pwritev(fd, iov, iovcnt, position)}. */
+    default void writev(int fd, long iov, int iovcnt, long position, Completion done) {
+        throw new UnsupportedOperationException(kind() + " has no writev");
+    }
 
     /** {@code fsync(fd)}, or {@code fdatasync(fd)} when {@code dataOnly}. */
     void sync(int fd, boolean dataOnly, Completion done);

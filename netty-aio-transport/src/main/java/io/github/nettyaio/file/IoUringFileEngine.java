@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link AioEngine#IO_URING}: each operation is one {@code IORING_OP_READ}/{@code IORING_OP_WRITE}/
- * {@code IORING_OP_FSYNC} submission through Netty's {@code IoUringIoHandler}, via an {@link IoUringIoHandle}
+ * {@code IORING_OP_READV}/{@code IORING_OP_WRITEV}/{@code IORING_OP_FSYNC} submission through Netty's {@code IoUringIoHandler}, via an {@link IoUringIoHandle}
  * registered for this file.
  *
  * <p>Where the ring is: on an io_uring file loop, the file's own loop (ring thread == file thread, so
@@ -59,6 +59,10 @@ final class IoUringFileEngine implements FileEngine {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IoUringFileEngine.class);
 
     // io_uring uapi values (include/uapi/linux/io_uring.h), as in Netty's package-private Native.
+    /** {@code IORING_OP_READV}. */
+    static final byte IORING_OP_READV = 1;
+    /** {@code IORING_OP_WRITEV}. */
+    static final byte IORING_OP_WRITEV = 2;
     /** {@code IORING_OP_FSYNC}. */
     static final byte IORING_OP_FSYNC = 3;
     /** {@code IORING_OP_ASYNC_CANCEL}. */
@@ -187,6 +191,35 @@ final class IoUringFileEngine implements FileEngine {
             return;
         }
         submit(IORING_OP_WRITE, fd, position, address, length, 0, done);
+    }
+
+    /** {@code IORING_OP_READV}/{@code IORING_OP_WRITEV} take the caller's memory as it is. */
+    @Override
+    public boolean vectored() {
+        return true;
+    }
+
+    /**
+     * Submits {@code IORING_OP_READV} (a {@code preadv}) over the {@code iovcnt} {@code iovec}s at {@code iov},
+     * which stay allocated until {@code done}. Threads, results and failures as for {@link #read}.
+     */
+    @Override
+    public void readv(int fd, long iov, int iovcnt, long position, Completion done) {
+        if (position < 0) {
+            done.complete(-EINVAL);
+            return;
+        }
+        submit(IORING_OP_READV, fd, position, iov, iovcnt, 0, done);
+    }
+
+    /** Submits {@code IORING_OP_WRITEV} (a {@code pwritev}); as {@link #readv}. */
+    @Override
+    public void writev(int fd, long iov, int iovcnt, long position, Completion done) {
+        if (position < 0) {
+            done.complete(-EINVAL);
+            return;
+        }
+        submit(IORING_OP_WRITEV, fd, position, iov, iovcnt, 0, done);
     }
 
     /**

@@ -4,6 +4,10 @@
  */
 package io.github.nettyaio.internal;
 
+import io.github.nettyaio.sys.NativeMemory;
+import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.StructField;
+import io.github.nettyaio.sys.StructLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -11,6 +15,8 @@ import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.internal.PlatformDependent;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,21 +24,35 @@ import java.util.Objects;
  *
  * <p>At construction every buffer is validated (readable for a write, writable and not read-only for a
  * read, reference count above zero) and retained, so an early {@code release()} by the caller never frees
- * memory the kernel uses. The transfer then uses one contiguous native region: the caller's memory itself
- * when there is a single buffer with a stable native address, else a pooled direct staging buffer (heap and
- * composite buffers, and several buffers, since glibc has no {@code aio_readv}). On completion
- * {@link #complete(long)} copies back (reads), moves the caller's indices by the bytes transferred and
- * releases; {@link #release()} releases without touching indices (failure, cancel).
+ * memory the kernel uses. The transfer then uses, in this order of preference:
+ * <ol>
+ * <li>the caller's memory itself, when there is a single buffer with one stable native region;</li>
+ * <li>when the engine takes {@code iovec} arrays ({@code vectored}): the caller's memory itself, described by
+ * an {@code iovec} array in pooled direct memory, when every region of every buffer (composite components
+ * included) is direct — {@link #isVectored()};</li>
+ * <li>else one pooled direct staging buffer (heap buffers, and vectored transfers where the engine has no
+ * {@code readv}: glibc has no {@code aio_readv}).</li>
+ * </ol>
+ * Under {@code O_DIRECT} ({@code alignment > 1}) memory is used directly only where every region's address and
+ * length are multiples of the alignment. On completion {@link #complete(long)} copies back (reads), moves the
+ * caller's indices by the bytes transferred and releases; {@link #release()} releases without touching
+ * indices (failure, cancel).
  */
 public final class StagedBuffers {
+    /** The most {@code iovec}s one transfer uses ({@code IOV_MAX} on Linux and FreeBSD); more are staged. */
+    static final int IOV_MAX = 1024;
+
     private final ByteBuf[] bufs;
     private final boolean read;
     private final int length;
     private final ByteBuf staging;
+    /** The {@code iovec} array of a vectored transfer, else null. */
+    private final ByteBuf iovecs;
+    private final int iovecCount;
     private final long address;
     private boolean released;
 
-    private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc, int alignment) {
+    private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc, int alignment, boolean vectored) {
         this.bufs = bufs;
         this.read = read;
         long total = 0;
@@ -60,10 +80,20 @@ public final class StagedBuffers {
                 b.retain();
                 retained++;
             }
+            ByteBuf iov = direct == 0 && length > 0 && vectored ? iovecsFor(bufs, read, alloc, alignment) : null;
             if (direct != 0 || length == 0) {
                 staging = null;
+                iovecs = null;
+                iovecCount = 0;
                 address = direct;
+            } else if (iov != null) {
+                staging = null;
+                iovecs = iov;
+                iovecCount = iov.readableBytes() / Iovec.LAYOUT.size();
+                address = iov.memoryAddress();
             } else {
+                iovecs = null;
+                iovecCount = 0;
                 staging = alignment > 1 ? alignedDirectBuffer(alloc, alignment, length)
                         : alloc.directBuffer(length, length);
                 if (!read) {
@@ -96,7 +126,16 @@ public final class StagedBuffers {
      * two; 1 for none), staging when the caller's memory is not aligned ({@code O_DIRECT}).
      */
     public static StagedBuffers forRead(int alignment, ByteBuf... dsts) {
-        return new StagedBuffers(dsts.clone(), true, PooledByteBufAllocator.DEFAULT, alignment);
+        return forRead(alignment, false, dsts);
+    }
+
+    /**
+     * {@link #forRead(int, ByteBuf...)} for an engine that takes {@code iovec} arrays when {@code vectored}: then
+     * several buffers, or a composite one, are read into directly where their memory allows
+     * ({@link #isVectored()}).
+     */
+    public static StagedBuffers forRead(int alignment, boolean vectored, ByteBuf... dsts) {
+        return new StagedBuffers(dsts.clone(), true, PooledByteBufAllocator.DEFAULT, alignment, vectored);
     }
 
     /**
@@ -111,7 +150,12 @@ public final class StagedBuffers {
 
     /** {@link #forWrite(ByteBuf...)} with an aligned native region, like {@link #forRead(int, ByteBuf...)}. */
     public static StagedBuffers forWrite(int alignment, ByteBuf... srcs) {
-        return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT, alignment);
+        return forWrite(alignment, false, srcs);
+    }
+
+    /** {@link #forWrite(int, ByteBuf...)} for an engine that takes {@code iovec} arrays, like {@link #forRead(int, boolean, ByteBuf...)}. */
+    public static StagedBuffers forWrite(int alignment, boolean vectored, ByteBuf... srcs) {
+        return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT, alignment, vectored);
     }
 
     /**
@@ -137,9 +181,22 @@ public final class StagedBuffers {
         return raw.slice(offset, capacity).clear();
     }
 
-    /** The native address the kernel transfers to or from (0 when {@link #length()} is 0). */
+    /**
+     * The native address the kernel transfers to or from (0 when {@link #length()} is 0); for a
+     * {@linkplain #isVectored() vectored} transfer, the address of its {@code iovec} array.
+     */
     public long address() {
         return address;
+    }
+
+    /** Whether {@link #address()} is an array of {@link #iovecCount()} {@code iovec}s (else one region). */
+    public boolean isVectored() {
+        return iovecs != null;
+    }
+
+    /** The number of {@code iovec}s of a vectored transfer (0 otherwise). */
+    public int iovecCount() {
+        return iovecCount;
     }
 
     /** The number of bytes the transfer asks for. */
@@ -201,6 +258,9 @@ public final class StagedBuffers {
         if (staging != null) {
             staging.release();
         }
+        if (iovecs != null) {
+            iovecs.release();
+        }
         for (ByteBuf b : bufs) {
             b.release();
         }
@@ -219,6 +279,60 @@ public final class StagedBuffers {
         return 0;
     }
 
+    /**
+     * An {@code iovec} array (in a pooled direct buffer, readable bytes = the array) over the caller's own memory,
+     * or null when some region is not direct, is misaligned for {@code alignment}, or there are more than
+     * {@link #IOV_MAX} regions: the transfer is then staged.
+     */
+    private static ByteBuf iovecsFor(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc, int alignment) {
+        if (!PlatformDependent.hasUnsafe()) {
+            return null;
+        }
+        List<ByteBuffer> regions = new ArrayList<>();
+        for (ByteBuf b : bufs) {
+            int index = read ? b.writerIndex() : b.readerIndex();
+            int len = read ? b.writableBytes() : b.readableBytes();
+            if (len == 0) {
+                continue;
+            }
+            if (!b.isDirect()) {
+                return null;
+            }
+            for (ByteBuffer r : b.nioBuffers(index, len)) {
+                if (!r.isDirect()) {
+                    return null;
+                }
+                if (r.hasRemaining()) {
+                    regions.add(r);
+                }
+            }
+            if (regions.size() > IOV_MAX) {
+                return null;
+            }
+        }
+        long mask = alignment - 1;
+        for (ByteBuffer r : regions) {
+            if (((PlatformDependent.directBufferAddress(r) + r.position()) & mask) != 0 || (r.remaining() & mask) != 0) {
+                return null;
+            }
+        }
+        int size = Iovec.LAYOUT.size();
+        ByteBuf iov = alloc.directBuffer(regions.size() * size);
+        if (!iov.hasMemoryAddress()) {
+            iov.release();
+            return null;
+        }
+        long base = iov.memoryAddress();
+        for (int i = 0; i < regions.size(); i++) {
+            ByteBuffer r = regions.get(i);
+            long at = base + (long) i * size;
+            NativeMemory.putField(at, Iovec.BASE, PlatformDependent.directBufferAddress(r) + r.position());
+            NativeMemory.putField(at, Iovec.LEN, r.remaining());
+        }
+        iov.writerIndex(regions.size() * size);
+        return iov;
+    }
+
     /** The staging buffer's start: its writer index (0) for reads, its reader index (0) for writes. */
     private static long stagingAddress(ByteBuf staging, boolean read) {
         long a = nativeAddress(staging, read);
@@ -226,5 +340,12 @@ public final class StagedBuffers {
             throw new IllegalStateException("staging buffer has no native address: " + staging);
         }
         return a;
+    }
+
+    /** The platform's {@code struct iovec}, looked up only when a vectored transfer is built. */
+    private static final class Iovec {
+        static final StructLayout LAYOUT = Platform.abi().iovec();
+        static final StructField BASE = LAYOUT.field("iov_base");
+        static final StructField LEN = LAYOUT.field("iov_len");
     }
 }

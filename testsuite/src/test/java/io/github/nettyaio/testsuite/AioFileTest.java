@@ -253,6 +253,53 @@ class AioFileTest {
         }
     }
 
+    /**
+     * All-direct buffers, a composite of direct components among them: the engines that take iovecs (IO_URING,
+     * BLOCKING) transfer straight to and from the caller's memory; every engine gets the bytes right, and the
+     * caller may release its buffers while the transfer is in flight.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void vectoredDirectAndCompositeDirectBuffers(AioEngine engine, LoopType type) throws Exception {
+        byte[] data = random(3 * 65536 + 123);
+        Path p = dir.resolve("vd.bin");
+        try (AioFile f = open(engine, type, p, CREATE, READ, WRITE)) {
+            CompositeByteBuf comp = Unpooled.compositeBuffer();
+            comp.addComponent(true, Unpooled.directBuffer(65536).writeBytes(data, 65536, 65536));
+            comp.addComponent(true, PooledByteBufAllocator.DEFAULT.directBuffer(65536).writeBytes(data, 131072, 65536));
+            ByteBuf[] srcs = {Unpooled.directBuffer(65536).writeBytes(data, 0, 65536), comp,
+                Unpooled.directBuffer(123).writeBytes(data, 196608, 123)};
+            Future<Long> w = f.write(srcs, 7);
+            for (ByteBuf b : srcs) {
+                b.release(); // the library holds its own references until the kernel is done
+            }
+            assertEquals(data.length, (long) onLoop(f.eventLoop(), w));
+            assertArrayEquals(data, Arrays.copyOfRange(Files.readAllBytes(p), 7, 7 + data.length));
+
+            CompositeByteBuf into = Unpooled.compositeBuffer();
+            into.addComponents(true, Unpooled.directBuffer(100_000, 100_000).writerIndex(100_000),
+                    PooledByteBufAllocator.DEFAULT.directBuffer(96_731, 96_731).writerIndex(96_731)).clear();
+            assertEquals(196_731, into.writableBytes());
+            ByteBuf single = Unpooled.directBuffer(1000, 1000);
+            try {
+                long n = onLoop(f.eventLoop(), f.read(new ByteBuf[] {single, into}, 7));
+                assertTrue(n > 0 && n <= data.length, "read " + n);
+                byte[] back = new byte[(int) n];
+                int k = single.readableBytes();
+                single.readBytes(back, 0, k);
+                into.readBytes(back, k, (int) n - k);
+                assertArrayEquals(Arrays.copyOfRange(data, 0, (int) n), back);
+                into.clear();
+                assertEquals(data.length, (int) onLoop(f.eventLoop(), f.readFully(into, 7)),
+                        "a composite destination is read into fully");
+                assertArrayEquals(data, ByteBufUtil.getBytes(into));
+            } finally {
+                single.release();
+                into.release();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void syncAndSyncData(AioEngine engine, LoopType type) throws Exception {
