@@ -8,7 +8,6 @@ import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.AioFileWriteComplete;
 import io.github.nettyaio.handler.AioFileWriteHandler;
-import io.github.nettyaio.testing.FdCount;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,14 +39,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
@@ -57,16 +51,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.SocketSupport.fileLoop;
+import static io.github.nettyaio.testsuite.SocketSupport.random;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -85,70 +78,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * tmpfs), with the file on the channel's loop and on another loop, on every event-loop type this machine runs.
  */
 @EnabledOnOs(OS.LINUX)
-class AioFileWriteHandlerTest {
-    @TempDir
-    Path dir;
-    private Map<Integer, String> fdsBefore;
-
-    static Stream<Arguments> placements() {
-        List<Arguments> out = new ArrayList<>();
-        for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-            for (LoopType t : LoopType.available()) {
-                out.add(Arguments.of(e, t, true));
-                out.add(Arguments.of(e, t, false));
-            }
-        }
-        return out.stream();
-    }
-
-    static Stream<LoopType> loops() {
-        return LoopType.available().stream();
-    }
-
-    @BeforeEach
-    void warmUpAndCount() throws Exception {
-        // Loops and engines are created once per process: make them exist before counting descriptors.
-        Path warm = Files.write(dir.resolve("warm.bin"), new byte[16]);
-        for (LoopType t : LoopType.available()) {
-            for (boolean same : new boolean[] {true, false}) {
-                for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-                    try (AioFile f = AioFile.open(fileLoop(t, same), warm, e, READ)) {
-                        await(f.sync());
-                    }
-                }
-            }
-            SocketSupport.group(t);
-        }
-        fdsBefore = FdCount.snapshot();
-    }
-
-    @AfterEach
-    void noFdLeak() throws Exception {
-        SocketSupport.settle(fdsBefore);
-        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        SocketSupport.shutdownAll();
-        AioTestSupport.shutdownAll();
-    }
-
-    /** The channel's loop ({@code same}), or a loop of another type (or of another group) for the file. */
-    private static IoEventLoop fileLoop(LoopType type, boolean same) {
-        if (same) {
-            return LoopType.loop(SocketSupport.group(type));
-        }
-        List<LoopType> all = LoopType.available();
-        return AioTestSupport.loop(all.get((all.indexOf(type) + 1) % all.size()));
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
-
+class AioFileWriteHandlerTest extends PipelineTestBase {
     /**
      * The last handler of the server: records what the write handler passes on (messages, events, exceptions)
      * and whether {@code autoRead} was ever seen off; replies to {@link AioFileWriteComplete} with the byte count
@@ -263,7 +193,7 @@ class AioFileWriteHandlerTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
-    @MethodSource("placements")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
     void storesEverythingSentUntilClose(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
         byte[] prefix = random(100);
         byte[] data = random(6 << 20);
@@ -299,21 +229,30 @@ class AioFileWriteHandlerTest {
         return await(t);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
-    void halfClosureEndsTheInputAndTheChannelStaysUsable(LoopType type) throws Exception {
-        byte[] data = random(3 << 20);
+    /**
+     * A client sends {@code data} and shuts its output down; the server (half-closure allowed, {@code autoRead}
+     * as given) stores it with {@code waterMark} behind {@code observer}, and replies to the
+     * {@link AioFileWriteComplete} with the byte count on the still open channel. Checks the event, the
+     * completion, the reply and the file; returns the server channel's {@code autoRead} after the event.
+     */
+    private boolean uploadHalfClosed(LoopType type, byte[] data, WriteBufferWaterMark waterMark, boolean autoRead,
+                                     AutoReadObserver observer) throws Exception {
         Path p = dir.resolve("half.bin");
+        boolean autoReadAfter;
         try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
-            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0);
+            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0, waterMark);
             Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
             Recorder recorder = new Recorder(true);
-            Channel server = server(type, child, ch -> ch.pipeline().addLast(handler, recorder),
-                    b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true));
+            Channel server = server(type, child, ch -> ch.pipeline().addLast(observer, handler, recorder),
+                    b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).childOption(ChannelOption.AUTO_READ,
+                            autoRead));
             try {
                 SocketSupport.Collector reply = send(type, server, data, true);
                 assertEquals(data.length, await(recorder.complete).bytes());
                 assertEquals(data.length, await(handler.completion()));
+                // the event fires after autoRead is restored, on the channel's loop: read it there
+                Channel ch = await(child);
+                autoReadAfter = AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> ch.config().isAutoRead());
                 byte[] count = await(reply.received);      // the server replied after the input ended, then closed
                 assertEquals(data.length, Unpooled.wrappedBuffer(count).readLong());
                 awaitClosed(child);
@@ -322,68 +261,37 @@ class AioFileWriteHandlerTest {
             }
             assertArrayEquals(data, Files.readAllBytes(p));
         }
+        return autoReadAfter;
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void halfClosureEndsTheInputAndTheChannelStaysUsable(LoopType type) throws Exception {
+        assertTrue(uploadHalfClosed(type, random(3 << 20), AioFileWriteHandler.DEFAULT_WATER_MARK, true,
+                new AutoReadObserver(false)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void backpressureTurnsAutoReadOffAndRestoresIt(LoopType type) throws Exception {
-        byte[] data = random(8 << 20);
-        Path p = dir.resolve("bp.bin");
-        try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
-            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0, new WriteBufferWaterMark(8 * 1024, 32 * 1024));
-            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
-            Recorder recorder = new Recorder(true);
-            AutoReadObserver observer = new AutoReadObserver(false);
-            Channel server = server(type, child, ch -> ch.pipeline().addLast(observer, handler, recorder),
-                    b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true));
-            try {
-                SocketSupport.Collector reply = send(type, server, data, true);
-                assertEquals(data.length, await(recorder.complete).bytes());
-                // the event fires after autoRead is restored, on the channel's loop: check it there, still open
-                Channel ch = await(child);
-                assertTrue(AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> ch.config().isAutoRead()),
-                        "autoRead restored");
-                assertTrue(observer.seenOff > 0, "autoRead was turned off above the high-water mark");
-                assertTrue(observer.seenOn > 0);
-                assertEquals(8, await(reply.received).length);
-                awaitClosed(child);
-            } finally {
-                server.close().sync();
-            }
-            assertArrayEquals(data, Files.readAllBytes(p));
-        }
+        AutoReadObserver observer = new AutoReadObserver(false);
+        assertTrue(uploadHalfClosed(type, random(8 << 20), new WriteBufferWaterMark(8 * 1024, 32 * 1024), true,
+                observer), "autoRead restored");
+        assertTrue(observer.seenOff > 0, "autoRead was turned off above the high-water mark");
+        assertTrue(observer.seenOn > 0);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void manualReadingIsLeftToTheReader(LoopType type) throws Exception {
-        byte[] data = random(2 << 20);
-        Path p = dir.resolve("manual.bin");
-        try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
-            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0, new WriteBufferWaterMark(1024, 4096));
-            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
-            Recorder recorder = new Recorder(true);
-            AutoReadObserver observer = new AutoReadObserver(true);
-            Channel server = server(type, child, ch -> ch.pipeline().addLast(observer, handler, recorder),
-                    b -> b.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                            .childOption(ChannelOption.AUTO_READ, false));
-            try {
-                SocketSupport.Collector reply = send(type, server, data, true);
-                assertEquals(data.length, await(recorder.complete).bytes());
-                Channel ch = await(child);
-                assertFalse(AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> ch.config().isAutoRead()));
-                assertEquals(0, observer.seenOn, "autoRead never turned on");
-                assertEquals(8, await(reply.received).length);
-                awaitClosed(child);
-            } finally {
-                server.close().sync();
-            }
-            assertArrayEquals(data, Files.readAllBytes(p));
-        }
+        AutoReadObserver observer = new AutoReadObserver(true);
+        assertFalse(uploadHalfClosed(type, random(2 << 20), new WriteBufferWaterMark(1024, 4096), false, observer));
+        assertEquals(0, observer.seenOn, "autoRead never turned on");
+        assertTrue(observer.seenOff > 0);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void chunkedHttpPutEndsAtLastHttpContent(LoopType type) throws Exception {
         byte[] data = random((5 << 20) + 77);
         Path p = dir.resolve("put.bin");
@@ -453,7 +361,7 @@ class AioFileWriteHandlerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void writeErrorOnReadOnlyFileFailsEverything(LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("ro.bin"), new byte[10]);
         try (AioFile f = AioFile.open(fileLoop(type, false), p, READ)) {
@@ -463,7 +371,7 @@ class AioFileWriteHandlerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void fullFileSystemFailsEverything(LoopType type) throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("tmpfs"));
         String mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());

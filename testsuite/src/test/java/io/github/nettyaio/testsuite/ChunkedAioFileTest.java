@@ -7,7 +7,6 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
-import io.github.nettyaio.testing.FdCount;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -48,14 +47,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
@@ -65,20 +60,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.SocketSupport.fileLoop;
+import static io.github.nettyaio.testsuite.SocketSupport.random;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -97,83 +90,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * channel's loop and on another loop, on every event-loop type this machine runs.
  */
 @EnabledOnOs(OS.LINUX)
-class ChunkedAioFileTest {
+class ChunkedAioFileTest extends PipelineTestBase {
     private static final int CHUNK = 8192;
-    @TempDir
-    Path dir;
-    private Map<Integer, String> fdsBefore;
-
-    static Stream<Arguments> placements() {
-        List<Arguments> out = new ArrayList<>();
-        for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-            for (LoopType t : LoopType.available()) {
-                out.add(Arguments.of(e, t, true));
-                out.add(Arguments.of(e, t, false));
-            }
-        }
-        return out.stream();
-    }
-
-    static Stream<LoopType> loops() {
-        return LoopType.available().stream();
-    }
-
-    private static boolean warmedUp;
-
-    @BeforeEach
-    void warmUp() throws Exception {
-        if (!warmedUp) {
-            warmUpOnce();
-            warmedUp = true;
-        }
-        fdsBefore = FdCount.snapshot();
-    }
-
-    private void warmUpOnce() throws Exception {
-        // Socket groups, file loops and engines are created once: make them exist before counting descriptors.
-        Path warm = Files.write(dir.resolve("warm.bin"), new byte[CHUNK + 1]);
-        for (LoopType t : LoopType.available()) {
-            for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-                for (boolean same : new boolean[] {true, false}) {
-                    try (AioFile f = AioFile.open(fileLoop(t, same), warm, e, READ)) {
-                        assertArrayEquals(new byte[CHUNK + 1], serve(t, f, (ch, file) -> input(ch, file, 0, CHUNK + 1))
-                                .received);
-                    }
-                }
-            }
-        }
-    }
-
-    @AfterEach
-    void noFdLeak() throws Exception {
-        SocketSupport.settle(fdsBefore);
-        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
-    }
+    private static SelfSignedCertificate certificate;
 
     @AfterAll
-    static void shutdown() {
+    static void deleteCertificate() {
         if (certificate != null) {
             certificate.delete();
             certificate = null;
         }
-        warmedUp = false;
-        SocketSupport.shutdownAll();
-        AioTestSupport.shutdownAll();
-    }
-
-    /** The channel's loop ({@code same}), or a loop of another type (or of another group) for the file. */
-    private static IoEventLoop fileLoop(LoopType type, boolean same) {
-        if (same) {
-            return LoopType.loop(SocketSupport.group(type));
-        }
-        List<LoopType> all = LoopType.available();
-        return AioTestSupport.loop(all.get((all.indexOf(type) + 1) % all.size()));
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
     }
 
     private Path file(byte[] data) throws Exception {
@@ -273,7 +199,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
-    @MethodSource("placements")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
     void servesRegionsByteForByte(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
         byte[] data = random(3 * (1 << 20) + 123);
         Path p = file(data);
@@ -306,7 +232,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void httpChunkedGzipDecodedByteForByte(LoopType type) throws Exception {
         // Half random, half text: compressible enough to show that gzip was applied.
         byte[] text = "netty-aio serves files without blocking the event loop. ".repeat(20_000)
@@ -389,8 +315,6 @@ class ChunkedAioFileTest {
         }
     }
 
-    private static SelfSignedCertificate certificate;
-
     private static synchronized SelfSignedCertificate certificate() throws Exception {
         if (certificate == null) {
             certificate = new SelfSignedCertificate("localhost");
@@ -399,7 +323,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void servesOverTls(LoopType type) throws Exception {
         SelfSignedCertificate cert = certificate();
         SslContext serverCtx = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
@@ -415,7 +339,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void slowReaderGetsEverything(LoopType type) throws Exception {
         byte[] data = random(8 << 20);
         try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
@@ -448,7 +372,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void readPastTruncatedEndFailsTheWrite(LoopType type) throws Exception {
         byte[] data = random(1 << 20);
         Path p = file(data);
@@ -466,7 +390,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void fileClosedMidTransferFailsTheWrite(LoopType type) throws Exception {
         byte[] data = random(4 << 20);
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
@@ -493,7 +417,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void clientGoingAwayMidTransferReleasesEverything(LoopType type) throws Exception {
         byte[] data = random(8 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
@@ -535,7 +459,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
-    @MethodSource("placements")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
     void closeWithReadsInFlightReleasesEveryBuffer(AioEngine engine, LoopType type, boolean sameLoop)
             throws Exception {
         byte[] data = random(1 << 20);
