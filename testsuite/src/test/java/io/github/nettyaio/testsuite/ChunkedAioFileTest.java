@@ -8,6 +8,7 @@ import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -41,6 +42,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -120,6 +122,69 @@ class ChunkedAioFileTest extends PipelineTestBase {
         long total = -1;
         boolean progressOnChannelLoop = true;
         int unwritable;
+        int chunks;
+        int nullReads;
+        boolean callsOnChannelLoop = true;
+
+        /**
+         * Checks that the transfer neither spun nor was resumed needlessly: each null from readChunk is a
+         * suspension that only the completion of the chunk it waits for ends (that read then returns the chunk),
+         * besides the first call and the extra calls writability changes make.
+         */
+        void assertNoSpin(String what) {
+            assertTrue(callsOnChannelLoop, what + ": ChunkedInput called off the channel's loop");
+            assertTrue(nullReads <= chunks + 2 + 2 * unwritable,
+                    what + ": " + nullReads + " null reads for " + chunks + " chunks, unwritable " + unwritable);
+        }
+    }
+
+    /** Passes {@link Transfer#input} to ChunkedWriteHandler, counting what readChunk returns. */
+    private static final class Counting implements ChunkedInput<ByteBuf> {
+        private final Transfer t;
+        private final Channel ch;
+
+        Counting(Transfer t, Channel ch) {
+            this.t = t;
+            this.ch = ch;
+        }
+
+        @Override
+        public boolean isEndOfInput() throws Exception {
+            return t.input.isEndOfInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            t.input.close();
+        }
+
+        @Deprecated
+        @Override
+        public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+            return readChunk(ctx.alloc());
+        }
+
+        @Override
+        public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+            t.callsOnChannelLoop &= ch.eventLoop().inEventLoop();
+            ByteBuf b = t.input.readChunk(allocator);
+            if (b == null) {
+                t.nullReads++;
+            } else {
+                t.chunks++;
+            }
+            return b;
+        }
+
+        @Override
+        public long length() {
+            return t.input.length();
+        }
+
+        @Override
+        public long progress() {
+            return t.input.progress();
+        }
     }
 
     private Transfer serve(LoopType type, AioFile file, BiFunction<Channel, AioFile, ChunkedAioFile> input)
@@ -148,6 +213,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
                     Object msg = input.apply(ch, file);
                     if (msg instanceof ChunkedAioFile) {
                         t.input = (ChunkedAioFile) msg;
+                        msg = new Counting(t, ch);
                     }
                     ChannelProgressivePromise p = ctx.newProgressivePromise();
                     p.addListener(new ChannelProgressiveFutureListener() {
@@ -220,6 +286,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 assertEquals(r[1], t.lastProgress, what + ": last progress reported");
                 assertEquals(r[1], t.total, what + ": total reported");
                 assertTrue(t.progressOnChannelLoop, what);
+                t.assertNoSpin(what);
             }
             // ChunkedWriteHandler closed every input; the file itself stays open and usable.
             ByteBuf b = Unpooled.directBuffer(16);
@@ -368,6 +435,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
             assertArrayEquals(data, t.received);
             assertTrue(t.unwritable > 0, "the reader was slower than the file: the server became unwritable");
+            t.assertNoSpin("slow reader");
         }
     }
 
