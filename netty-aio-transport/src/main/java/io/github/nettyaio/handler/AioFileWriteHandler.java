@@ -17,6 +17,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -63,7 +64,13 @@ import java.util.Objects;
  * event {@link AioFileWriteComplete} to the next handlers and completes {@link #completion()} with the byte
  * count. After {@code channelInactive} or removal, the pipeline may be torn down before that: then only
  * {@link #completion()} is reliable (the event is fired only while this handler is still in the pipeline).
- * Events and {@code channelInactive} are always passed on.
+ * Events and {@code channelInactive} are always passed on. An {@code exceptionCaught} from upstream (e.g. a reset
+ * connection) is passed on too and does not end the input; the {@code channelInactive} that usually follows does,
+ * so a raw byte stream cut short completes with the bytes received. An HTTP body (once an {@link HttpContent} has
+ * been seen) must end with its {@link LastHttpContent}: if the input ends otherwise (the connection closed or
+ * half-closed, or this handler removed, before it), what was received is still written and synced, then
+ * {@link #completion()} fails with a {@link PrematureChannelClosureException} (and {@code exceptionCaught} fires
+ * while the handler is in the pipeline).
  *
  * <h3>Backpressure</h3>
  * When more than the high-water mark of bytes is queued or being written, the handler turns the channel's
@@ -105,6 +112,9 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     private boolean writing;
     private boolean ended;
     private boolean inputShutdown;
+    /** An HttpContent was seen: the input must end with a LastHttpContent. */
+    private boolean http;
+    private boolean lastHttpContent;
     private boolean syncing;
     private Throwable failure;
     private boolean originalAutoRead;
@@ -186,6 +196,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             enqueue(msg, (ByteBuf) msg);
             return;
         }
+        http = true;
         if (msg instanceof HttpMessage) {
             ctx.fireChannelRead(head((HttpMessage) msg));
         }
@@ -197,6 +208,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
         }
         enqueue(msg, ((HttpContent) msg).content());
         if (msg instanceof LastHttpContent) {
+            lastHttpContent = true;
             endInput();
         }
     }
@@ -261,13 +273,18 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
         ByteBuf[] contents = queuedContents.toArray(new ByteBuf[0]);
         queued.clear();
         queuedContents.clear();
+        long length = 0;
+        for (ByteBuf b : contents) {
+            length += b.readableBytes();
+        }
+        long expected = length;
         writing = true;
         long position = startPosition + written;
         Future<? extends Number> f = count == 1 ? file.write(contents[0], position) : file.write(contents, position);
-        LoopHop.whenDone(f, ctx.executor(), done -> onWritten(done, msgs), done -> orphaned(msgs));
+        LoopHop.whenDone(f, ctx.executor(), done -> onWritten(done, msgs, position, expected), done -> orphaned(msgs));
     }
 
-    private void onWritten(Future<? extends Number> f, Object[] msgs) {
+    private void onWritten(Future<? extends Number> f, Object[] msgs, long position, long expected) {
         for (Object m : msgs) {
             ReferenceCountUtil.release(m);
         }
@@ -277,6 +294,10 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long n = f.getNow().longValue();
+        if (n != expected) {        // AioFile.write retries short writes: never expected
+            fail(new IOException("wrote " + n + " of " + expected + " bytes at " + position + " to " + file));
+            return;
+        }
         written += n;
         bytesInFlight -= n;
         if (autoReadSuspended && bytesInFlight < waterMark.low()) {
@@ -312,6 +333,11 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     private void onSynced(Future<Void> f) {
         if (!f.isSuccess()) {
             fail(f.cause());
+            return;
+        }
+        if (http && !lastHttpContent) {
+            fail(new PrematureChannelClosureException("the HTTP body ended without its LastHttpContent after "
+                    + written + " bytes (written and synced to " + file + ")"));
             return;
         }
         restoreAutoRead();

@@ -19,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -375,6 +377,37 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
                 server.close().sync();
             }
             assertArrayEquals(data, Files.readAllBytes(p));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void httpBodyCutShortIsStoredButFailsTheCompletion(LoopType type) throws Exception {
+        byte[] body = random(65536 + 1000);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.write(("PUT /cut HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n")
+                .getBytes(CharsetUtil.US_ASCII));
+        wire.write(body, 0, 65536);
+        wire.write("\r\n10000\r\n".getBytes(CharsetUtil.US_ASCII));   // a second chunk, cut short by the close
+        wire.write(body, 65536, 1000);
+        Path p = dir.resolve("cut.bin");
+        try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
+            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0);
+            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
+            Recorder recorder = new Recorder(false);
+            Channel server = server(type, child, ch -> ch.pipeline().addLast(new HttpServerCodec(), handler, recorder),
+                    b -> { });
+            try {
+                SocketSupport.Collector client = send(type, server, wire.toByteArray(), false);
+                assertTrue(handler.completion().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                assertInstanceOf(PrematureChannelClosureException.class, handler.completion().cause());
+                assertFalse(recorder.complete.isDone(), "no AioFileWriteComplete for a body cut short");
+                await(client.received);
+                awaitClosed(child);
+            } finally {
+                server.close().sync();
+            }
+            assertArrayEquals(body, Files.readAllBytes(p), "what arrived is stored all the same");
         }
     }
 
