@@ -35,15 +35,18 @@ import java.util.concurrent.RejectedExecutionException;
  * }</pre>
  *
  * <h3>How it reads</h3>
- * The first {@link #readChunk} issues up to {@code readAhead} reads ({@link AioFile#readFully}) of
- * {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and returns {@code null}, which
- * makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next chunk in order completes,
- * this input calls {@link ChunkedWriteHandler#resumeTransfer()} on the first {@code ChunkedWriteHandler} of the
- * channel's pipeline (or {@code channel.flush()} when there is none), which reads the chunk; each chunk taken
- * starts the next read, so at most {@code readAhead} chunks are read or held ahead of the socket. The transfer
- * therefore never stalls (every suspension is ended by exactly the completion it waits for) and never spins
- * (it is resumed only when the chunk it needs is ready). While the channel is not writable,
- * {@code ChunkedWriteHandler} stops asking and reading ahead stops with it.
+ * Nothing is read before the first {@link #readChunk}: it issues up to {@code readAhead} reads
+ * ({@link AioFile#readFully}) of {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and
+ * returns {@code null}, which makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next
+ * chunk in file order completes (reads may complete out of order; chunks are handed out in order), this input
+ * calls {@link ChunkedWriteHandler#resumeTransfer()} on the first {@code ChunkedWriteHandler} of the channel's
+ * pipeline (or {@code channel.flush()} when there is none), which takes the chunk; each chunk taken starts the
+ * next read, so at most {@code readAhead} chunks are being read or held by this input (chunks handed out wait in
+ * the channel's outbound buffer, bounded by its write-buffer water mark). The transfer therefore never stalls
+ * (every suspension is ended by exactly the completion it waits for) and never spins (it is resumed only when the
+ * chunk it waits for is ready). While the channel is not writable, {@code ChunkedWriteHandler} stops asking and
+ * reading ahead stops with it. Write this input through the first {@code ChunkedWriteHandler} of the pipeline
+ * (the usual single one): that is the one resumed.
  *
  * <h3>Threads</h3>
  * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
