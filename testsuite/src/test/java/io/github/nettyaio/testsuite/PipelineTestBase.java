@@ -1,0 +1,65 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import io.github.nettyaio.testing.FdCount;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What the pipeline tests (real sockets, real files) share: a temporary directory, a descriptor count around each
+ * test (after the once-per-process loops, rings and threads exist, and once closed sockets are really closed), and
+ * the shutdown of the socket and file loops after the class.
+ */
+abstract class PipelineTestBase {
+    @TempDir
+    Path dir;
+    private Map<Integer, String> fdsBefore;
+    private boolean socketsClosedByTeardown;
+
+    @BeforeEach
+    void warmUpAndCount() throws Exception {
+        SocketSupport.warmUp(Files.write(dir.resolve("warm.bin"), new byte[16]));
+        fdsBefore = FdCount.snapshot();
+        socketsClosedByTeardown = false;
+    }
+
+    /**
+     * For a test that shuts its own socket loop down under open channels: the sockets of an io_uring loop are then
+     * closed by the kernel's asynchronous ring teardown, after the loop has terminated, with nothing to wait on. The
+     * descriptor check then leaves sockets out (files, pipes and rings are still counted).
+     */
+    void socketsClosedByLoopTeardown() {
+        socketsClosedByTeardown = true;
+    }
+
+    @AfterEach
+    void noFdLeak() throws Exception {
+        SocketSupport.settle(fdsBefore);
+        List<String> leaked = FdCount.openedSince(fdsBefore);
+        // The JVM itself briefly opens its cgroup's files (e.g. memory.limit_in_bytes when the JIT sizes its
+        // compiler threads), from its own threads at any time: not ours.
+        leaked.removeIf(fd -> fd.contains("/sys/fs/cgroup/"));
+        if (socketsClosedByTeardown) {
+            leaked.removeIf(fd -> fd.contains("socket:"));
+        }
+        assertEquals(List.of(), leaked, "file descriptors leaked");
+    }
+
+    @AfterAll
+    static void shutdownLoops() {
+        SocketSupport.shutdownAll();
+        AioTestSupport.shutdownAll();
+    }
+}
