@@ -1,0 +1,383 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.handler;
+
+import io.github.nettyaio.file.AioFile;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.Future;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A {@link ChunkedInput} that streams a region of an {@link AioFile} chunk by chunk without ever blocking the
+ * event loop: the asynchronous counterpart of Netty's {@code ChunkedNioFile}, for {@link ChunkedWriteHandler}
+ * and {@code HttpChunkedInput}. Use it where a {@code FileRegion} (sendfile) can't be: over TLS, or when the
+ * response is compressed.
+ *
+ * <pre>{@code
+ * pipeline.addLast(new HttpServerCodec(), new HttpContentCompressor(), new ChunkedWriteHandler(), handler);
+ * // in handler, on the channel's loop:
+ * ctx.write(response);                                   // HttpResponse with Transfer-Encoding: chunked
+ * ctx.writeAndFlush(new HttpChunkedInput(new ChunkedAioFile(ctx.channel(), file, 0, length, 65536)))
+ *    .addListener(f -> file.closeAsync());              // ChunkedAioFile never closes the file itself
+ * }</pre>
+ *
+ * <h3>How it reads</h3>
+ * The first {@link #readChunk} issues up to {@code readAhead} reads ({@link AioFile#readFully}) of
+ * {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and returns {@code null}, which
+ * makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next chunk in order completes,
+ * this input calls {@link ChunkedWriteHandler#resumeTransfer()} on the first {@code ChunkedWriteHandler} of the
+ * channel's pipeline (or {@code channel.flush()} when there is none), which reads the chunk; each chunk taken
+ * starts the next read, so at most {@code readAhead} chunks are read or held ahead of the socket. The transfer
+ * therefore never stalls (every suspension is ended by exactly the completion it waits for) and never spins
+ * (it is resumed only when the chunk it needs is ready). While the channel is not writable,
+ * {@code ChunkedWriteHandler} stops asking and reading ahead stops with it.
+ *
+ * <h3>Threads</h3>
+ * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
+ * {@code ChunkedWriteHandler} on the channel's event loop ({@code readChunk} throws
+ * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop). The
+ * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
+ * loop, where all state of this input lives. {@link #length()} and {@link #progress()} may be read anywhere.
+ *
+ * <h3>Failures and closing</h3>
+ * A failed read (an {@code IOException} naming the errno, {@link java.nio.channels.ClosedChannelException} when
+ * the file was closed, or an {@link EOFException} when the file ends before {@code offset + length}) is thrown
+ * by the {@code readChunk} that reaches that chunk, so {@code ChunkedWriteHandler} fails the write's promise
+ * with it. {@link #close()} (called by {@code ChunkedWriteHandler} at the end, on failure, and when the channel
+ * closes) releases every chunk read ahead; a read still in flight is cancelled (best effort) and its buffer is
+ * released only once its completion arrives. Closing this input does <b>not</b> close the {@link AioFile}.
+ * If the channel's loop shuts down with reads in flight, their buffers are released on the file's loop.
+ */
+public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
+    /** The chunk size of the constructors that take none: 64 KiB. */
+    public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+    /** The number of chunks read ahead when not given: 2. */
+    public static final int DEFAULT_READ_AHEAD = 2;
+
+    private final Channel channel;
+    private final AioFile file;
+    private final long startOffset;
+    private final long endOffset;
+    private final int chunkSize;
+    private final int readAhead;
+
+    /** Reads issued and chunks read, in file order; only touched on the channel's loop. */
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    /** Where the next read starts. */
+    private long nextReadOffset;
+    /** Bytes handed out by {@link #readChunk}. */
+    private volatile long progress;
+    private volatile boolean closed;
+    /** {@link #readChunk} returned null for lack of a completed chunk: the next head completion resumes. */
+    private boolean waiting;
+    /** Inside {@link #readChunk}: a completion delivered inline must not resume the transfer re-entrantly. */
+    private boolean inReadChunk;
+    /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
+    private Throwable failure;
+
+    /**
+     * Streams all of {@code file} (its size now) in chunks of {@link #DEFAULT_CHUNK_SIZE}.
+     *
+     * @throws IOException the file's size can't be read (e.g. it is closed)
+     */
+    public ChunkedAioFile(Channel channel, AioFile file) throws IOException {
+        this(channel, file, DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * Streams all of {@code file} (its size now) in chunks of {@code chunkSize} bytes.
+     *
+     * @throws IOException the file's size can't be read (e.g. it is closed)
+     */
+    public ChunkedAioFile(Channel channel, AioFile file, int chunkSize) throws IOException {
+        this(channel, file, 0, Objects.requireNonNull(file, "file").size(), chunkSize);
+    }
+
+    /**
+     * Streams {@code length} bytes of {@code file} from {@code offset} in chunks of {@code chunkSize} bytes
+     * (the last one may be shorter), reading {@link #DEFAULT_READ_AHEAD} chunks ahead.
+     *
+     * @param channel   the channel the chunks are written to: its allocator provides the (direct) chunk buffers,
+     *                  its loop runs this input, its {@code ChunkedWriteHandler} is resumed
+     * @param file      the file, on any event loop; not closed by this input
+     * @throws IllegalArgumentException negative {@code offset} or {@code length}, {@code chunkSize <= 0}, or
+     *                                  {@code offset + length} overflowing
+     */
+    public ChunkedAioFile(Channel channel, AioFile file, long offset, long length, int chunkSize) {
+        this(channel, file, offset, length, chunkSize, DEFAULT_READ_AHEAD);
+    }
+
+    /**
+     * As {@link #ChunkedAioFile(Channel, AioFile, long, long, int)}, reading up to {@code readAhead} chunks
+     * ahead of the socket (reads in flight plus chunks read and not yet taken).
+     *
+     * @throws IllegalArgumentException as there, or {@code readAhead <= 0}
+     */
+    public ChunkedAioFile(Channel channel, AioFile file, long offset, long length, int chunkSize, int readAhead) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.file = Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset: " + offset);
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length: " + length);
+        }
+        if (offset + length < 0) {
+            throw new IllegalArgumentException("offset + length overflows: " + offset + " + " + length);
+        }
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunkSize must be positive: " + chunkSize);
+        }
+        if (readAhead <= 0) {
+            throw new IllegalArgumentException("readAhead must be positive: " + readAhead);
+        }
+        this.startOffset = offset;
+        this.endOffset = offset + length;
+        this.chunkSize = chunkSize;
+        this.readAhead = readAhead;
+        this.nextReadOffset = offset;
+    }
+
+    /** The file offset the region starts at. */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    /** The file offset the region ends at (exclusive). */
+    public long endOffset() {
+        return endOffset;
+    }
+
+    /** The file offset of the next byte {@link #readChunk} will hand out. */
+    public long currentOffset() {
+        return startOffset + progress;
+    }
+
+    /** The size of the chunks (the last one may be shorter). */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** How many chunks are read ahead at most. */
+    public int readAhead() {
+        return readAhead;
+    }
+
+    /** The file read (never closed by this input). */
+    public AioFile file() {
+        return file;
+    }
+
+    /** True once every byte of the region has been handed out, or once this input is closed. */
+    @Override
+    public boolean isEndOfInput() {
+        return closed || progress == endOffset - startOffset;
+    }
+
+    /** Releases the chunks read ahead and cancels reads in flight; does not close the file. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!channel.isRegistered()) {
+            closed = true;                   // readChunk never ran (it runs on the channel's loop): nothing read
+            return;
+        }
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            close0();
+        } else {
+            try {
+                loop.execute(this::close0);
+            } catch (RejectedExecutionException e) {
+                // The loop is gone: its pending completions release their buffers themselves (orphan path).
+                closed = true;
+            }
+        }
+    }
+
+    private void close0() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waiting = false;
+        for (Slot s; (s = slots.poll()) != null; ) {
+            if (s.done) {
+                s.release();
+            } else {
+                s.abandoned = true;          // its completion releases the buffer
+                s.future.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * @deprecated use {@link #readChunk(ByteBufAllocator)}
+     */
+    @Deprecated
+    @Override
+    public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+        return readChunk(ctx.alloc());
+    }
+
+    /**
+     * The next chunk, or {@code null} when it is not read yet (the transfer is then resumed when it is) or at
+     * the end of the input. Must be called on the channel's event loop. Chunks are allocated from the channel's
+     * allocator, not {@code allocator}.
+     *
+     * @throws Exception the failure of the read of this chunk (see the class description), again on every later
+     *                   call
+     */
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+        if (!channel.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("readChunk must be called on " + channel + "'s event loop");
+        }
+        if (failure != null) {
+            throw asException(failure);
+        }
+        if (closed) {
+            return null;
+        }
+        inReadChunk = true;
+        try {
+            fillReadAhead();
+            Slot head = slots.peek();
+            if (head == null) {
+                return null;                 // end of input
+            }
+            if (!head.done) {
+                waiting = true;
+                return null;
+            }
+            slots.poll();
+            if (head.cause != null) {
+                failure = head.cause;
+                throw asException(failure);
+            }
+            ByteBuf chunk = head.buf;
+            head.buf = null;
+            progress += chunk.readableBytes();
+            fillReadAhead();
+            return chunk;
+        } finally {
+            inReadChunk = false;
+        }
+    }
+
+    private static Exception asException(Throwable t) {
+        if (t instanceof Exception) {
+            return (Exception) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new IOException(t);
+    }
+
+    /** Issues reads until {@code readAhead} chunks are in flight or held, or the region is covered. */
+    private void fillReadAhead() {
+        while (!closed && slots.size() < readAhead && nextReadOffset < endOffset) {
+            int n = (int) Math.min(chunkSize, endOffset - nextReadOffset);
+            long position = nextReadOffset;
+            nextReadOffset += n;
+            Slot slot = new Slot(channel.alloc().directBuffer(n, n), position);
+            slots.add(slot);
+            Future<Integer> f = file.readFully(slot.buf, position);
+            slot.future = f;
+            LoopHop.whenDone(f, channel.eventLoop(), done -> onRead(slot, done), done -> slot.release());
+        }
+    }
+
+    /** On the channel's loop: a read completed (successfully, failed or cancelled). */
+    private void onRead(Slot slot, Future<Integer> f) {
+        if (slot.abandoned) {
+            slot.release();
+            return;
+        }
+        slot.done = true;
+        if (f.isSuccess()) {
+            int n = f.getNow();
+            int expected = slot.buf.capacity();
+            if (n != expected) {
+                slot.cause = new EOFException(file + " ends before offset " + (slot.position + expected)
+                        + ": read " + Math.max(n, 0) + " of " + expected + " bytes at offset " + slot.position
+                        + " (the region is [" + startOffset + ", " + endOffset + "))");
+            }
+        } else {
+            slot.cause = f.cause();
+        }
+        if (slot.cause != null) {
+            slot.release();
+        }
+        if (waiting && !inReadChunk && slots.peek() == slot) {
+            waiting = false;
+            resume();
+        }
+    }
+
+    private void resume() {
+        ChunkedWriteHandler handler = channel.pipeline().get(ChunkedWriteHandler.class);
+        if (handler != null) {
+            handler.resumeTransfer();
+        } else {
+            channel.flush();
+        }
+    }
+
+    /** Bytes in the region. */
+    @Override
+    public long length() {
+        return endOffset - startOffset;
+    }
+
+    /** Bytes handed out so far. */
+    @Override
+    public long progress() {
+        return progress;
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkedAioFile(" + file + ", [" + startOffset + ", " + endOffset + "), chunk " + chunkSize
+                + ", read-ahead " + readAhead + ", progress " + progress + (closed ? ", closed" : "") + ")";
+    }
+
+    /** One read: its buffer (until handed out or released), its future and its outcome. */
+    private static final class Slot {
+        final long position;
+        ByteBuf buf;
+        Future<Integer> future;
+        boolean done;
+        boolean abandoned;
+        Throwable cause;
+
+        Slot(ByteBuf buf, long position) {
+            this.buf = buf;
+            this.position = position;
+        }
+
+        void release() {
+            ByteBuf b = buf;
+            if (b != null) {
+                buf = null;
+                b.release();
+            }
+        }
+    }
+}

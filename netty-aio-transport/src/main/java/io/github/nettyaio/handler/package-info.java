@@ -1,0 +1,12 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+/**
+ * Pipeline pieces that serve and store files without blocking the event loop: {@link
+ * io.github.nettyaio.handler.ChunkedAioFile} (a {@code ChunkedInput} for {@code ChunkedWriteHandler} and
+ * {@code HttpChunkedInput}, TLS and compression included) and {@link io.github.nettyaio.handler.AioFileWriteHandler}
+ * (inbound bytes or HTTP content to a file, with {@code autoRead} backpressure, ending in {@link
+ * io.github.nettyaio.handler.AioFileWriteComplete}).
+ */
+package io.github.nettyaio.handler;
