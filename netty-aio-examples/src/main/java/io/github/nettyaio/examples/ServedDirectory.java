@@ -92,13 +92,19 @@ public final class ServedDirectory {
         }
     }
 
-    /** The entries of directory {@code dir}, sorted by name (entries that vanish meanwhile are left out). */
+    /**
+     * The entries of directory {@code dir}, sorted by name; entries that vanish meanwhile, dangling links and
+     * links leading out of the root are left out.
+     */
     public List<DirectoryListing.Entry> list(Path dir) throws IOException {
         List<DirectoryListing.Entry> out = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 BasicFileAttributes a;
                 try {
+                    if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(root)) {
+                        continue; // leads out of the root: not served, so not listed
+                    }
                     a = Files.readAttributes(p, BasicFileAttributes.class);
                 } catch (IOException e) {
                     continue; // gone, or a dangling link

@@ -110,6 +110,9 @@ final class Upload {
         if (expectContinue && !sawLast) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+        // From here on the write handler owns autoRead (it pauses reading while too much is in flight); it
+        // manages it only if autoRead is on when it is added.
+        ctx.channel().config().setAutoRead(true);
         writer = new AioFileWriteHandler(file, 0);
         ctx.pipeline().addAfter(ctx.name(), WRITER_NAME, writer);
         writer.completion().addListener((Future<Long> w) -> {
@@ -119,8 +122,6 @@ final class Upload {
                 ctx.executor().execute(() -> written(w));
             }
         });
-        // From here on the write handler owns autoRead (it pauses reading while too much is in flight).
-        ctx.channel().config().setAutoRead(true);
         boolean any = !held.isEmpty();
         while (!held.isEmpty()) {
             ctx.fireChannelRead(held.poll());
