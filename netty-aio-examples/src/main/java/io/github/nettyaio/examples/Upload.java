@@ -210,6 +210,10 @@ final class Upload {
     private void fail(Throwable cause) {
         failed = true;
         releaseHeld();
+        if (writer == null) {
+            // Reading was paused for the open; the rest of the body must still be read (and dropped).
+            ctx.channel().config().setAutoRead(true);
+        }
         result.tryFailure(cause);
     }
 
