@@ -31,11 +31,11 @@ import java.util.concurrent.TimeUnit;
  * A server's TLS key and certificate, held in a {@link KeyStore}: loaded from a keystore file, or a self-signed
  * certificate made with the JDK's own {@code keytool} (no BouncyCastle).
  *
- * <p>Why keytool: Netty 4.2's {@code SelfSignedCertificate} without BouncyCastle or {@code netty-pkitesting}
- * on the class path also falls back to running {@code keytool} (its {@code sun.security.x509} path is closed by
- * JDK 17's strong encapsulation), but it names only {@code CN=localhost}: no subjectAltName, so clients that
- * verify host names ({@code java.net.http.HttpClient}) refuse it for {@code 127.0.0.1}. Running keytool here
- * adds {@code SAN=dns:localhost,ip:127.0.0.1,ip:::1}.
+ * <p>Why keytool: Netty 4.2.18's (deprecated) {@code SelfSignedCertificate} does work on JDK 17 without
+ * BouncyCastle or {@code netty-pkitesting}: it then runs {@code keytool} too (tried here). But its certificate
+ * names only {@code CN=localhost}, with no subjectAltName, so clients that verify host names
+ * ({@code java.net.http.HttpClient}, {@code curl} without {@code -k}) refuse it for {@code 127.0.0.1}. Running
+ * keytool here adds {@code SAN=dns:localhost,ip:127.0.0.1,ip:::1} and keeps everything in a {@link KeyStore}.
  *
  * <p>All methods run on the calling thread and may block (key generation takes about a second).
  */
