@@ -14,6 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,26 @@ public final class TlsCredentials {
     /** The server's certificate (the first private-key entry's). */
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /**
+     * Writes the key and certificate chain to a new PKCS#12 file protected by {@code newPassword} (e.g. to reuse
+     * a self-signed certificate with {@code --keystore}).
+     *
+     * @throws IOException the file can't be written
+     */
+    public void store(Path file, char[] newPassword) throws IOException, GeneralSecurityException {
+        KeyStore out = KeyStore.getInstance("PKCS12");
+        out.load(null, null);
+        for (String alias : Collections.list(keyStore.aliases())) {
+            if (keyStore.isKeyEntry(alias)) {
+                out.setKeyEntry(alias, keyStore.getKey(alias, password), newPassword,
+                        keyStore.getCertificateChain(alias));
+            }
+        }
+        try (OutputStream os = Files.newOutputStream(file)) {
+            out.store(os, newPassword);
+        }
     }
 
     /** A Netty server {@link SslContext} (JDK provider) presenting this key and certificate. */
