@@ -1,0 +1,605 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.handler.ChunkedAioFile;
+import io.github.nettyaio.testing.FdCount;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
+import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ChunkedAioFile} serving real files over real sockets on 127.0.0.1 through {@link ChunkedWriteHandler}:
+ * raw, as HTTP chunked and gzip-compressed, over TLS, to a slow reader, with read errors, with the file on the
+ * channel's loop and on another loop, on every event-loop type this machine runs.
+ */
+@EnabledOnOs(OS.LINUX)
+class ChunkedAioFileTest {
+    private static final int CHUNK = 8192;
+    @TempDir
+    Path dir;
+    private Map<Integer, String> fdsBefore;
+
+    static Stream<Arguments> placements() {
+        List<Arguments> out = new ArrayList<>();
+        for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+            for (LoopType t : LoopType.available()) {
+                out.add(Arguments.of(e, t, true));
+                out.add(Arguments.of(e, t, false));
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<LoopType> loops() {
+        return LoopType.available().stream();
+    }
+
+    private static boolean warmedUp;
+
+    @BeforeEach
+    void warmUp() throws Exception {
+        if (!warmedUp) {
+            warmUpOnce();
+            warmedUp = true;
+        }
+        fdsBefore = FdCount.snapshot();
+    }
+
+    private void warmUpOnce() throws Exception {
+        // Socket groups, file loops and engines are created once: make them exist before counting descriptors.
+        Path warm = Files.write(dir.resolve("warm.bin"), new byte[CHUNK + 1]);
+        for (LoopType t : LoopType.available()) {
+            for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+                for (boolean same : new boolean[] {true, false}) {
+                    try (AioFile f = AioFile.open(fileLoop(t, same), warm, e, READ)) {
+                        assertArrayEquals(new byte[CHUNK + 1], serve(t, f, (ch, file) -> input(ch, file, 0, CHUNK + 1))
+                                .received);
+                    }
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void noFdLeak() throws Exception {
+        SocketSupport.settle(fdsBefore);
+        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
+    }
+
+    @AfterAll
+    static void shutdown() {
+        if (certificate != null) {
+            certificate.delete();
+            certificate = null;
+        }
+        warmedUp = false;
+        SocketSupport.shutdownAll();
+        AioTestSupport.shutdownAll();
+    }
+
+    /** The channel's loop ({@code same}), or a loop of another type (or of another group) for the file. */
+    private static IoEventLoop fileLoop(LoopType type, boolean same) {
+        if (same) {
+            return LoopType.loop(SocketSupport.group(type));
+        }
+        List<LoopType> all = LoopType.available();
+        return AioTestSupport.loop(all.get((all.indexOf(type) + 1) % all.size()));
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private Path file(byte[] data) throws Exception {
+        return Files.write(Files.createTempFile(dir, "data", ".bin"), data);
+    }
+
+    private static ChunkedAioFile input(Channel ch, AioFile file, long offset, long length) {
+        return new ChunkedAioFile(ch, file, offset, length, CHUNK);
+    }
+
+    /** What one served connection gave. */
+    private static final class Transfer {
+        byte[] received;
+        Future<Void> write;
+        ChunkedAioFile input;
+        Channel child;
+        long lastProgress = -1;
+        long total = -1;
+        boolean progressOnChannelLoop = true;
+        int unwritable;
+    }
+
+    private Transfer serve(LoopType type, AioFile file, BiFunction<Channel, AioFile, ChunkedAioFile> input)
+            throws Exception {
+        return serve(type, file, input, ch -> { }, ch -> { }, b -> { });
+    }
+
+    /**
+     * Accepts one connection whose pipeline is {@code serverInit}'s handlers, a {@link ChunkedWriteHandler} and a
+     * handler that writes {@code input} when active, then (after the write succeeded or failed) writes an empty
+     * buffer and closes; a client whose pipeline is {@code clientInit}'s handlers and a {@link SocketSupport.Collector}
+     * collects every byte until the close.
+     */
+    private Transfer serve(LoopType type, AioFile file, BiFunction<Channel, AioFile, ? extends Object> input,
+                           Consumer<Channel> serverInit, Consumer<Channel> clientInit,
+                           Consumer<io.netty.bootstrap.Bootstrap> clientOptions) throws Exception {
+        Transfer t = new Transfer();
+        Promise<Void> written = GlobalEventExecutor.INSTANCE.newPromise();
+        t.write = written;
+        Channel server = SocketSupport.server(type, ch -> {
+            t.child = ch;
+            serverInit.accept(ch);
+            ch.pipeline().addLast(new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(ChannelHandlerContext ctx) {
+                    Object msg = input.apply(ch, file);
+                    if (msg instanceof ChunkedAioFile) {
+                        t.input = (ChunkedAioFile) msg;
+                    }
+                    ChannelProgressivePromise p = ctx.newProgressivePromise();
+                    p.addListener(new ChannelProgressiveFutureListener() {
+                        @Override
+                        public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+                            t.progressOnChannelLoop &= ch.eventLoop().inEventLoop();
+                            t.lastProgress = progress;
+                            t.total = total;
+                        }
+
+                        @Override
+                        public void operationComplete(ChannelProgressiveFuture f) {
+                            if (f.isSuccess()) {
+                                written.trySuccess(null);
+                            } else {
+                                written.tryFailure(f.cause());
+                            }
+                            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                        }
+                    });
+                    ctx.writeAndFlush(msg, p);
+                    ctx.fireChannelActive();
+                }
+
+                @Override
+                public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                    if (!ctx.channel().isWritable()) {
+                        t.unwritable++;
+                    }
+                    ctx.fireChannelWritabilityChanged();
+                }
+            });
+        }).bind(SocketSupport.localhost()).sync().channel();
+        try {
+            SocketSupport.Collector collector = new SocketSupport.Collector();
+            io.netty.bootstrap.Bootstrap b = SocketSupport.client(type, ch -> {
+                clientInit.accept(ch);
+                ch.pipeline().addLast(collector);
+            });
+            clientOptions.accept(b);
+            b.connect(server.localAddress()).sync();
+            t.received = await(collector.received);
+            assertTrue(written.await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS), "server write completes");
+            assertTrue(t.child.closeFuture().await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+            return t;
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("placements")
+    void servesRegionsByteForByte(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
+        byte[] data = random(3 * (1 << 20) + 123);
+        Path p = file(data);
+        IoEventLoop loop = fileLoop(type, sameLoop);
+        assertEquals(sameLoop, loop == LoopType.loop(SocketSupport.group(type)));
+        try (AioFile f = AioFile.open(loop, p, engine, READ)) {
+            long[][] regions = {{0, 0}, {0, 1}, {0, CHUNK - 1}, {0, CHUNK}, {0, CHUNK + 1}, {7, 3 * CHUNK + 5},
+                    {4097, data.length - 4097}, {0, data.length}};
+            for (long[] r : regions) {
+                Transfer t = serve(type, f, (ch, file) -> input(ch, file, r[0], r[1]));
+                String what = "region " + Arrays.toString(r);
+                assertTrue(t.write.isSuccess(), () -> what + ": " + t.write.cause());
+                assertArrayEquals(Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])), t.received, what);
+                assertTrue(t.input.isEndOfInput(), what);
+                assertEquals(r[1], t.input.progress(), what);
+                assertEquals(r[1], t.input.length(), what);
+                assertEquals(r[0] + r[1], t.input.currentOffset(), what);
+                assertEquals(r[1], t.lastProgress, what + ": last progress reported");
+                assertEquals(r[1], t.total, what + ": total reported");
+                assertTrue(t.progressOnChannelLoop, what);
+            }
+            // ChunkedWriteHandler closed every input; the file itself stays open and usable.
+            ByteBuf b = Unpooled.directBuffer(16);
+            try {
+                assertEquals(16, await(f.read(b, 0)));
+            } finally {
+                b.release();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void httpChunkedGzipDecodedByteForByte(LoopType type) throws Exception {
+        // Half random, half text: compressible enough to show that gzip was applied.
+        byte[] text = "netty-aio serves files without blocking the event loop. ".repeat(20_000)
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] data = Arrays.copyOf(random(1 << 20), (1 << 20) + text.length);
+        System.arraycopy(text, 0, data, 1 << 20, text.length);
+        Path p = file(data);
+        AtomicReference<String> encoding = new AtomicReference<>();
+        AtomicLong wireBytes = new AtomicLong();
+        Promise<byte[]> body = GlobalEventExecutor.INSTANCE.newPromise();
+        AtomicReference<Channel> child = new AtomicReference<>();
+        try (AioFile f = AioFile.open(fileLoop(type, false), p, READ)) {
+            Channel server = SocketSupport.server(type, ch -> child.set(ch)).childHandler(SocketSupport.init(ch -> {
+              child.set(ch);
+              ch.pipeline().addLast(new HttpServerCodec(),
+                    new HttpContentCompressor(), new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            if (msg instanceof HttpRequest) {
+                                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                                res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+                                HttpUtil.setTransferEncodingChunked(res, true);
+                                ctx.write(res);
+                                ctx.writeAndFlush(new HttpChunkedInput(new ChunkedAioFile(ch, f, 0, data.length, CHUNK)));
+                            }
+                            ReferenceCountUtil.release(msg);
+                        }
+                    });
+            })).bind(SocketSupport.localhost()).sync().channel();
+            try {
+                Channel client = SocketSupport.client(type, ch -> ch.pipeline().addLast(new HttpClientCodec(),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof HttpResponse) {
+                                    encoding.set(((HttpResponse) msg).headers().get(HttpHeaderNames.CONTENT_ENCODING));
+                                }
+                                if (msg instanceof HttpContent) {
+                                    wireBytes.addAndGet(((HttpContent) msg).content().readableBytes());
+                                }
+                                ctx.fireChannelRead(msg);
+                            }
+                        }, new HttpContentDecompressor(0), new ChannelInboundHandlerAdapter() {
+                            private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                try {
+                                    if (msg instanceof HttpContent) {
+                                        ByteBuf c = ((HttpContent) msg).content();
+                                        byte[] a = new byte[c.readableBytes()];
+                                        c.readBytes(a);
+                                        out.write(a, 0, a.length);
+                                    }
+                                    if (msg instanceof LastHttpContent) {
+                                        body.trySuccess(out.toByteArray());
+                                    }
+                                } finally {
+                                    ReferenceCountUtil.release(msg);
+                                }
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                body.tryFailure(cause);
+                            }
+                        })).connect(server.localAddress()).sync().channel();
+                DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/data");
+                req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
+                req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP);
+                client.writeAndFlush(req).sync();
+                assertArrayEquals(data, await(body));
+                assertEquals("gzip", encoding.get());
+                assertTrue(wireBytes.get() < data.length * 3L / 4, "compressed: " + wireBytes.get() + " bytes");
+                client.close().sync();
+                assertTrue(child.get().closeFuture().await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+            } finally {
+                server.close().sync();
+            }
+        }
+    }
+
+    private static SelfSignedCertificate certificate;
+
+    private static synchronized SelfSignedCertificate certificate() throws Exception {
+        if (certificate == null) {
+            certificate = new SelfSignedCertificate("localhost");
+        }
+        return certificate;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void servesOverTls(LoopType type) throws Exception {
+        SelfSignedCertificate cert = certificate();
+        SslContext serverCtx = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+        SslContext clientCtx = SslContextBuilder.forClient().trustManager(cert.cert()).build();
+        byte[] data = random(2 * (1 << 20) + 5);
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
+                    ch -> ch.pipeline().addLast(serverCtx.newHandler(ch.alloc())),
+                    ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
+            assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
+            assertArrayEquals(data, t.received);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void slowReaderGetsEverything(LoopType type) throws Exception {
+        byte[] data = random(8 << 20);
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> new ChunkedAioFile(ch, file, 0, data.length, 16384, 3),
+                    ch -> {
+                        ch.config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024);
+                        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 * 1024, 32 * 1024));
+                    },
+                    ch -> ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            ctx.read();
+                            ctx.fireChannelActive();
+                        }
+
+                        @Override
+                        public void channelReadComplete(ChannelHandlerContext ctx) {
+                            ctx.read();     // one small read per loop round
+                            ctx.fireChannelReadComplete();
+                        }
+                    }),
+                    b -> b.option(ChannelOption.AUTO_READ, false)
+                            .option(ChannelOption.SO_RCVBUF, 16 * 1024)
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048)
+                                    .maxMessagesPerRead(1)));
+            assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
+            assertArrayEquals(data, t.received);
+            assertTrue(t.unwritable > 0, "the reader was slower than the file: the server became unwritable");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void readPastTruncatedEndFailsTheWrite(LoopType type) throws Exception {
+        byte[] data = random(1 << 20);
+        Path p = file(data);
+        int truncated = 300_000;
+        try (AioFile f = AioFile.open(fileLoop(type, false), p, READ)) {
+            try (FileChannel fc = FileChannel.open(p, WRITE)) {
+                fc.truncate(truncated);
+            }
+            Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length));
+            assertInstanceOf(EOFException.class, t.write.cause());
+            int whole = truncated / CHUNK * CHUNK;            // the chunks before the short one were sent
+            assertArrayEquals(Arrays.copyOf(data, whole), t.received);
+            assertEquals(whole, t.input.progress());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void fileClosedMidTransferFailsTheWrite(LoopType type) throws Exception {
+        byte[] data = random(4 << 20);
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            AtomicBoolean closing = new AtomicBoolean();
+            Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length), ch -> ch.pipeline().addLast(
+                    new ChannelDuplexHandler() {
+                        @Override
+                        public void flush(ChannelHandlerContext ctx) {
+                            // after the first chunk went out: close the file under the transfer
+                            if (closing.compareAndSet(false, true)) {
+                                f.closeAsync();
+                            }
+                            ctx.flush();
+                        }
+                    }), ch -> { }, b -> { });
+            assertInstanceOf(ClosedChannelException.class, t.write.cause());
+            assertTrue(t.received.length < data.length);
+            assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
+            assertEquals(t.received.length, t.input.progress());
+        } finally {
+            f.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loops")
+    void clientGoingAwayMidTransferReleasesEverything(LoopType type) throws Exception {
+        byte[] data = random(8 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> new ChunkedAioFile(ch, file, 0, data.length, 65536, 4),
+                    ch -> {
+                        ch.config().setAllocator(alloc);
+                        ch.config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024);
+                    },
+                    ch -> ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        private int seen;
+
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            seen += ((ByteBuf) msg).readableBytes();
+                            ctx.fireChannelRead(msg);
+                            if (seen > 100_000) {
+                                ctx.close();
+                            }
+                        }
+                    }), b -> b.option(ChannelOption.SO_RCVBUF, 16 * 1024));
+            assertFalse(t.write.isSuccess());
+            assertTrue(t.received.length < data.length);
+            assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
+            drain(f, t.child);
+            assertTrue(alloc.allocated() > 0);
+            assertEquals(List.of(), alloc.unreleased());
+        }
+    }
+
+    /** Waits until every read issued on {@code f} so far has completed and its completion reached the channel. */
+    private static void drain(AioFile f, Channel ch) throws Exception {
+        // Every completion has already been posted to the file's loop (closeAsync completed or the channel closed);
+        // passing through both loops twice orders us after the tasks that hop it to the channel's loop.
+        for (int i = 0; i < 2; i++) {
+            AioTestSupport.onLoop(f.eventLoop(), () -> null);
+            AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> null);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("placements")
+    void closeWithReadsInFlightReleasesEveryBuffer(AioEngine engine, LoopType type, boolean sameLoop)
+            throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Promise<Void> resumed = GlobalEventExecutor.INSTANCE.newPromise();
+        Channel ch = SocketSupport.client(type, c -> c.pipeline().addLast(new ChannelDuplexHandler() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                resumed.trySuccess(null);         // no ChunkedWriteHandler here: resuming flushes the channel
+                ctx.flush();
+            }
+        })).option(ChannelOption.ALLOCATOR, alloc).register().sync().channel();
+        AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
+        try {
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 4);
+            IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+            // reads in flight only
+            assertNull(AioTestSupport.onLoop(loop, () -> in.readChunk(ch.alloc())));
+            assertEquals(4, alloc.allocated());
+            assertEquals(4, alloc.unreleased().size());
+            await(resumed);                   // the first chunk is read: take it, then close with the rest mixed
+            AioTestSupport.onLoop(loop, () -> {
+                ByteBuf chunk = in.readChunk(ch.alloc());
+                assertEquals(65536, chunk.readableBytes());
+                assertArrayEquals(Arrays.copyOf(data, 65536), io.netty.buffer.ByteBufUtil.getBytes(chunk));
+                chunk.release();
+                assertFalse(in.isEndOfInput());
+                in.close();
+                assertTrue(in.isEndOfInput());
+                assertNull(in.readChunk(ch.alloc()));
+                in.close();                   // idempotent
+                return null;
+            });
+            assertEquals(5, alloc.allocated());
+            await(f.closeAsync());            // every read issued has completed
+            drain(f, ch);
+            assertEquals(List.of(), alloc.unreleased());
+            assertThrows(IllegalStateException.class, () -> in.readChunk(ch.alloc()), "off the channel's loop");
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() throws Exception {
+        LoopType type = LoopType.NIO;
+        Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+        try (AioFile f = AioFile.open(AioTestSupport.loop(type), file(new byte[10]), READ)) {
+            assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, -1, 1, CHUNK));
+            assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 0, -1, CHUNK));
+            assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 0, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 0, 1, CHUNK, 0));
+            assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, Long.MAX_VALUE, 1, CHUNK));
+            assertThrows(NullPointerException.class, () -> new ChunkedAioFile(null, f, 0, 1, CHUNK));
+            ChunkedAioFile whole = new ChunkedAioFile(ch, f);
+            assertEquals(10, whole.length());
+            assertEquals(ChunkedAioFile.DEFAULT_CHUNK_SIZE, whole.chunkSize());
+            assertEquals(ChunkedAioFile.DEFAULT_READ_AHEAD, whole.readAhead());
+            assertSame(f, whole.file());
+            assertNotSame(null, whole.toString());
+            whole.close();
+        } finally {
+            ch.close().sync();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import io.github.nettyaio.testing.FdCount;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Real TCP sockets on 127.0.0.1 for the pipeline tests: the socket channel classes of each {@link LoopType},
+ * one single-threaded socket group per type (server, accepted and client channels all share its loop), and a
+ * client that collects every byte it receives.
+ */
+final class SocketSupport {
+    private static final Map<LoopType, IoEventLoopGroup> GROUPS = new EnumMap<>(LoopType.class);
+
+    private SocketSupport() {
+    }
+
+    /** The socket group of {@code type}: one loop, distinct from {@link AioTestSupport#loop(LoopType)}. */
+    static synchronized IoEventLoopGroup group(LoopType type) {
+        return GROUPS.computeIfAbsent(type, t -> t.newGroup(1));
+    }
+
+    /**
+     * Lets the socket loops finish closing the channels closed so far, before a test counts descriptors
+     * against {@code before}: a closed NIO channel keeps its socket descriptor until its selector runs again,
+     * which happens between two task batches of its loop. Round trips through every socket loop (no sleeping)
+     * until no socket opened since {@code before} is left, at most 100 times; the caller's assertion then
+     * reports what really leaked.
+     */
+    static void settle(Map<Integer, String> before) throws Exception {
+        List<IoEventLoopGroup> groups;
+        synchronized (SocketSupport.class) {
+            groups = new ArrayList<>(GROUPS.values());
+        }
+        for (int round = 0; round < 100; round++) {
+            if (FdCount.openedSince(before).stream().noneMatch(fd -> fd.contains("socket:"))) {
+                return;
+            }
+            for (IoEventLoopGroup g : groups) {
+                AioTestSupport.onLoop(LoopType.loop(g), () -> null);
+            }
+        }
+    }
+
+    static synchronized void shutdownAll() {
+        for (IoEventLoopGroup g : GROUPS.values()) {
+            g.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        GROUPS.clear();
+    }
+
+    static Class<? extends ServerSocketChannel> serverChannel(LoopType type) {
+        switch (type) {
+            case NIO:
+                return NioServerSocketChannel.class;
+            case EPOLL:
+                return EpollServerSocketChannel.class;
+            case IO_URING:
+                return IoUringServerSocketChannel.class;
+            default:
+                throw new IllegalArgumentException(type.toString());
+        }
+    }
+
+    static Class<? extends SocketChannel> socketChannel(LoopType type) {
+        switch (type) {
+            case NIO:
+                return NioSocketChannel.class;
+            case EPOLL:
+                return EpollSocketChannel.class;
+            case IO_URING:
+                return IoUringSocketChannel.class;
+            default:
+                throw new IllegalArgumentException(type.toString());
+        }
+    }
+
+    /** A channel initializer running {@code init} on each new channel. */
+    static ChannelInitializer<Channel> init(Consumer<Channel> init) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                init.accept(ch);
+            }
+        };
+    }
+
+    /** A server bootstrap on {@code type}'s socket group; bind it to {@link #localhost()}. */
+    static ServerBootstrap server(LoopType type, Consumer<Channel> childInit) {
+        IoEventLoopGroup g = group(type);
+        return new ServerBootstrap().group(g, g).channel(serverChannel(type)).childHandler(init(childInit));
+    }
+
+    /** A client bootstrap on {@code type}'s socket group. */
+    static Bootstrap client(LoopType type, Consumer<Channel> init) {
+        return new Bootstrap().group(group(type)).channel(socketChannel(type)).handler(init(init));
+    }
+
+    /** 127.0.0.1, any port. */
+    static InetSocketAddress localhost() {
+        return new InetSocketAddress("127.0.0.1", 0);
+    }
+
+    /**
+     * The last inbound handler of a client: copies every {@link ByteBuf} it receives (and releases it), and
+     * completes {@link #received} with all the bytes when the channel becomes inactive.
+     */
+    static final class Collector extends ChannelInboundHandlerAdapter {
+        final Promise<byte[]> received = GlobalEventExecutor.INSTANCE.newPromise();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            try {
+                byte[] a = new byte[b.readableBytes()];
+                b.readBytes(a);
+                bytes.write(a, 0, a.length);
+            } finally {
+                b.release();
+            }
+        }
+
+        /** Bytes received so far (on the channel's loop). */
+        int size() {
+            return bytes.size();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            received.trySuccess(bytes.toByteArray());
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            received.tryFailure(cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A channel allocator (set with {@code ChannelOption.ALLOCATOR}) that remembers every direct buffer it
+ * handed out, so a test can assert that each one was released, independently of garbage collection.
+ */
+final class TrackingAllocator extends AbstractByteBufAllocator {
+    private final Queue<ByteBuf> direct = new ConcurrentLinkedQueue<>();
+
+    TrackingAllocator() {
+        super(true);
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+        return false;
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+        direct.add(b);
+        return b;
+    }
+
+    /** How many direct buffers were allocated. */
+    int allocated() {
+        return direct.size();
+    }
+
+    /** Descriptions of the direct buffers not released yet. */
+    List<String> unreleased() {
+        List<String> out = new ArrayList<>();
+        for (ByteBuf b : direct) {
+            if (b.refCnt() != 0) {
+                out.add(b + " refCnt=" + b.refCnt());
+            }
+        }
+        return out;
+    }
+}
