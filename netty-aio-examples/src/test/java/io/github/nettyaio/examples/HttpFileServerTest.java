@@ -279,6 +279,28 @@ class HttpFileServerTest {
             assertEquals(201, TestServers.readResponse(in, false).status);
             assertEquals("hello, world", new String(TestServers.readResponse(in, false).body, StandardCharsets.UTF_8));
         }
+        // Expect: 100-continue, on a connection that is to close after the upload.
+        try (Socket sock = TestServers.connect(s, scheme)) {
+            String p = "/uploads/" + t + "-" + scheme + "-expect.txt";
+            TestServers.send(sock, "PUT " + p + " HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\nContent-Length: 6\r\n\r\n");
+            InputStream in = sock.getInputStream();
+            assertEquals(100, TestServers.readResponse(in, false).status);
+            TestServers.send(sock, "abcdef");
+            TestServers.RawResponse r = TestServers.readResponse(in, false);
+            assertEquals(201, r.status);
+            assertEquals("close", r.header("connection"));
+            assertEquals(-1, in.read());
+            assertEquals("abcdef", Files.readString(dir.resolve(p.substring(1))));
+        }
+        // Expect: 100-continue refused: the final status comes without 100, and the connection closes.
+        try (Socket sock = TestServers.connect(s, scheme)) {
+            TestServers.send(sock, "PUT /no-dir/x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 6\r\n\r\n");
+            InputStream in = sock.getInputStream();
+            assertEquals(409, TestServers.readResponse(in, false).status);
+            assertEquals(-1, in.read());
+        }
         HttpResponse<byte[]> noDir = client().send(HttpRequest.newBuilder(uri(s, scheme, "/no-dir/x.bin"))
                 .timeout(TIMEOUT).PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
