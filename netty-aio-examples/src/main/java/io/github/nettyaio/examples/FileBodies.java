@@ -29,15 +29,53 @@ public abstract class FileBodies {
     /** Bytes per chunk, in both modes (TLS then cuts 16 KiB records from it). */
     public static final int CHUNK_SIZE = 64 * 1024;
 
-    /** A file opened for one response. */
-    public interface Opened {
-        /** Its size in bytes, from the open descriptor. */
-        long size();
+    /** A file opened for one response. Confined to the channel's event loop once handed there. */
+    public static final class Opened {
+        private final Source source;
+        private final long size;
 
-        /** The bytes {@code offset .. offset + length - 1} as chunks for {@code channel}; at most once. */
-        ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length);
+        private Opened(Source source, long size) {
+            this.source = source;
+            this.size = size;
+        }
+
+        /** Wraps {@code source} with its size now; closes it if that fails. */
+        static Opened of(Source source) throws IOException {
+            try {
+                return new Opened(source, source.size());
+            } catch (IOException | RuntimeException e) {
+                source.close();
+                throw e;
+            }
+        }
+
+        /** Its size in bytes, from the open descriptor when it was opened. */
+        public long size() {
+            return size;
+        }
+
+        /**
+         * The bytes {@code offset .. offset + length - 1} as chunks for {@code channel}; at most once.
+         *
+         * @throws IOException the input can't be made (the arguments are checked by the caller)
+         */
+        public ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException {
+            return source.chunks(channel, offset, length);
+        }
 
         /** Closes the file (idempotent); call on the channel's event loop once the transfer is over. */
+        public void close() {
+            source.close();
+        }
+    }
+
+    /** What each mode provides for an open file. */
+    interface Source {
+        long size() throws IOException;
+
+        ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException;
+
+        /** Never throws: a read-only file loses nothing on close. */
         void close();
     }
 
@@ -75,17 +113,10 @@ public abstract class FileBodies {
         @Override
         public Opened open(Path file, IoEventLoop loop) throws IOException {
             AioFile f = AioFile.open(loop, file, engine, StandardOpenOption.READ);
-            long size;
-            try {
-                size = f.size();
-            } catch (IOException | RuntimeException e) {
-                f.closeAsync();
-                throw e;
-            }
-            return new Opened() {
+            return Opened.of(new Source() {
                 @Override
-                public long size() {
-                    return size;
+                public long size() throws IOException {
+                    return f.size();
                 }
 
                 @Override
@@ -97,7 +128,7 @@ public abstract class FileBodies {
                 public void close() {
                     f.closeAsync();
                 }
-            };
+            });
         }
 
         @Override
@@ -110,26 +141,15 @@ public abstract class FileBodies {
         @Override
         public Opened open(Path file, IoEventLoop loop) throws IOException {
             RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
-            long size;
-            try {
-                size = raf.length();
-            } catch (IOException e) {
-                raf.close();
-                throw e;
-            }
-            return new Opened() {
+            return Opened.of(new Source() {
                 @Override
-                public long size() {
-                    return size;
+                public long size() throws IOException {
+                    return raf.length();
                 }
 
                 @Override
-                public ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) {
-                    try {
-                        return new ChunkedFile(raf, offset, length, CHUNK_SIZE);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e); // only for negative arguments, checked by the caller
-                    }
+                public ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException {
+                    return new ChunkedFile(raf, offset, length, CHUNK_SIZE);
                 }
 
                 @Override
@@ -140,7 +160,7 @@ public abstract class FileBodies {
                         // read-only file: nothing is lost
                     }
                 }
-            };
+            });
         }
 
         @Override

@@ -4,7 +4,6 @@
  */
 package io.github.nettyaio.examples;
 
-import io.github.nettyaio.file.AioEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -65,11 +64,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             Map.entry("gif", "image/gif"), Map.entry("svg", "image/svg+xml"), Map.entry("pdf", "application/pdf"),
             Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"));
 
-    private final ServedDirectory dir;
-    private final DiskExecutor disk;
-    private final FileBodies bodies;
-    private final AioEngine engine;
-    private final AccessLog log;
+    private final FileService files;
     /** Messages of requests after the current one (reading is paused while any wait). */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -94,12 +89,8 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    HttpFileHandler(ServedDirectory dir, DiskExecutor disk, FileBodies bodies, AioEngine engine, AccessLog log) {
-        this.dir = dir;
-        this.disk = disk;
-        this.bodies = bodies;
-        this.engine = engine;
-        this.log = log;
+    HttpFileHandler(FileService files) {
+        this.files = files;
     }
 
     @Override
@@ -189,13 +180,13 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     private void get(Exchange e, RequestPath path) {
         IoEventLoop loop = (IoEventLoop) ctx.channel().eventLoop();
-        disk.submit(ctx.executor(), () -> {
-            Path real = dir.resolveExisting(path);
+        files.disk.submit(ctx.executor(), () -> {
+            Path real = files.dir.resolveExisting(path);
             BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
             Found f = new Found();
             if (a.isDirectory()) {
                 if (path.isDirectoryForm()) {
-                    f.listing = DirectoryListing.html(path, dir.list(real));
+                    f.listing = DirectoryListing.html(path, files.dir.list(real));
                 } else {
                     f.redirect = true;
                 }
@@ -204,7 +195,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                     throw new NotDirectoryException(path.toString());
                 }
                 f.lastModified = a.lastModifiedTime().toMillis();
-                f.file = bodies.open(real, loop);
+                f.file = files.bodies.open(real, loop);
             } else {
                 throw new AccessDeniedException(path.toString(), null, "not a regular file");
             }
@@ -272,15 +263,23 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         if (partial) {
             r.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
         }
-        ctx.write(r);
         if (e.method.equals("HEAD") || range.length() == 0) {
+            ctx.write(r);
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFuture f) -> {
                 file.close();
                 done(e, status.code(), 0, !f.isSuccess());
             });
             return;
         }
-        HttpChunkedInput body = new HttpChunkedInput(file.chunks(ctx.channel(), range.start(), range.length()));
+        HttpChunkedInput body;
+        try {
+            body = new HttpChunkedInput(file.chunks(ctx.channel(), range.start(), range.length()));
+        } catch (IOException | RuntimeException ex) {
+            file.close();
+            error(e, HttpResponseStatus.INTERNAL_SERVER_ERROR, false);
+            return;
+        }
+        ctx.write(r);
         ctx.writeAndFlush(body).addListener((ChannelFuture f) -> {
             file.close();
             if (f.isSuccess()) {
@@ -313,7 +312,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     // ---- PUT -------------------------------------------------------------------------------------------------
 
     private void put(Exchange e, RequestPath path) {
-        Upload u = new Upload(ctx, dir, disk, engine, path, e.expectContinue);
+        Upload u = new Upload(ctx, files, path, e.expectContinue);
         e.upload = u;
         u.start().addListener((Future<Upload> f) -> {
             if (f.isSuccess()) {
@@ -388,7 +387,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     /** The response to {@code e} is written (or broke off): log it and go on with the next request. */
     private void done(Exchange e, int status, long bytes, boolean aborted) {
-        log.log(ctx.channel().remoteAddress(), e.method, e.uri, status, bytes, e.startNanos, aborted);
+        files.log.log(ctx.channel().remoteAddress(), e.method, e.uri, status, bytes, e.startNanos, aborted);
         e.responseDone = true;
         maybeFinish(e);
     }

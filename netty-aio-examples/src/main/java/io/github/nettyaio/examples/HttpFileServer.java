@@ -88,20 +88,20 @@ public final class HttpFileServer implements AutoCloseable {
     }
 
     private void bind() throws Exception {
-        AccessLog log = new AccessLog(config.accessLog());
+        FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()));
         if (config.httpPort() >= 0) {
-            httpPort = bind(config.httpPort(), null, log);
+            httpPort = bind(config.httpPort(), null, files);
         }
         if (tls != null) {
-            httpsPort = bind(config.httpsPort(), tls.newServerContext(), log);
+            httpsPort = bind(config.httpsPort(), tls.newServerContext(), files);
         }
     }
 
-    private int bind(int port, SslContext ssl, AccessLog log) throws InterruptedException {
+    private int bind(int port, SslContext ssl, FileService files) throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannelClass())
-                .childHandler(new HttpFileServerInitializer(ssl, dir, disk, bodies, config.engine(), log))
+                .childHandler(new HttpFileServerInitializer(ssl, files))
                 .bind(new InetSocketAddress(config.bindAddress(), port))
                 .sync()
                 .channel();

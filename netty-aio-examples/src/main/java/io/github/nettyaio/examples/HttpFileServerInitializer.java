@@ -4,7 +4,6 @@
  */
 package io.github.nettyaio.examples;
 
-import io.github.nettyaio.file.AioEngine;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -20,21 +19,12 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  */
 final class HttpFileServerInitializer extends ChannelInitializer<SocketChannel> {
     private final SslContext ssl;
-    private final ServedDirectory dir;
-    private final DiskExecutor disk;
-    private final FileBodies bodies;
-    private final AioEngine engine;
-    private final AccessLog log;
+    private final FileService files;
 
     /** Pipelines for plain HTTP ({@code ssl == null}) or HTTPS. */
-    HttpFileServerInitializer(SslContext ssl, ServedDirectory dir, DiskExecutor disk, FileBodies bodies,
-                              AioEngine engine, AccessLog log) {
+    HttpFileServerInitializer(SslContext ssl, FileService files) {
         this.ssl = ssl;
-        this.dir = dir;
-        this.disk = disk;
-        this.bodies = bodies;
-        this.engine = engine;
-        this.log = log;
+        this.files = files;
     }
 
     @Override
@@ -46,6 +36,6 @@ final class HttpFileServerInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("http", new HttpServerCodec());
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         p.addLast("chunked", new ChunkedWriteHandler());
-        p.addLast("files", new HttpFileHandler(dir, disk, bodies, engine, log));
+        p.addLast("files", new HttpFileHandler(files));
     }
 }

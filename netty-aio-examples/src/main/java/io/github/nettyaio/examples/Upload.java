@@ -4,7 +4,6 @@
  */
 package io.github.nettyaio.examples;
 
-import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.AioFileWriteHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,9 +39,7 @@ final class Upload {
     private static final String WRITER_NAME = "upload-writer";
 
     private final ChannelHandlerContext ctx;
-    private final ServedDirectory dir;
-    private final DiskExecutor disk;
-    private final AioEngine engine;
+    private final FileService files;
     private final RequestPath path;
     private final boolean expectContinue;
     private final Promise<Upload> result;
@@ -56,12 +53,9 @@ final class Upload {
     private boolean failed;
     private long bytes;
 
-    Upload(ChannelHandlerContext ctx, ServedDirectory dir, DiskExecutor disk, AioEngine engine, RequestPath path,
-           boolean expectContinue) {
+    Upload(ChannelHandlerContext ctx, FileService files, RequestPath path, boolean expectContinue) {
         this.ctx = ctx;
-        this.dir = dir;
-        this.disk = disk;
-        this.engine = engine;
+        this.files = files;
         this.path = path;
         this.expectContinue = expectContinue;
         this.result = ctx.executor().newPromise();
@@ -77,13 +71,13 @@ final class Upload {
     Future<Upload> start() {
         ctx.channel().config().setAutoRead(false);
         IoEventLoop loop = (IoEventLoop) ctx.channel().eventLoop();
-        disk.submit(ctx.executor(), () -> {
-            Path t = dir.resolveForWrite(path);
+        files.disk.submit(ctx.executor(), () -> {
+            Path t = files.dir.resolveForWrite(path);
             boolean ex = Files.exists(t);
             Path tmp = Files.createTempFile(t.getParent(), "." + t.getFileName() + ".", ".upload",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
             try {
-                AioFile f = AioFile.open(loop, tmp, engine, StandardOpenOption.WRITE);
+                AioFile f = AioFile.open(loop, tmp, files.engine, StandardOpenOption.WRITE);
                 return new Object[] {t, tmp, f, ex};
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(tmp);
@@ -180,7 +174,7 @@ final class Upload {
                 discard(closed.cause());
                 return;
             }
-            disk.submit(ctx.executor(), () -> Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING,
+            files.disk.submit(ctx.executor(), () -> Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE)).addListener(moved -> {
                         if (moved.isSuccess()) {
                             result.trySuccess(this);
@@ -203,7 +197,7 @@ final class Upload {
     private void deleteTemp() {
         Path t = temp;
         if (t != null) {
-            disk.submit(ctx.executor(), () -> Files.deleteIfExists(t));
+            files.disk.submit(ctx.executor(), () -> Files.deleteIfExists(t));
         }
     }
 
