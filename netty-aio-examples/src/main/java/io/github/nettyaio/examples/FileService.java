@@ -8,7 +8,7 @@ import io.github.nettyaio.file.AioEngine;
 
 /**
  * What every connection of one {@link HttpFileServer} shares: the served directory, the disk pool, how bodies
- * are read, the engine uploads are written with, and the access log. Immutable; any thread.
+ * are read, the engine uploads are written with, the access log and the idle timeout. Immutable; any thread.
  */
 final class FileService {
     final ServedDirectory dir;
@@ -16,12 +16,16 @@ final class FileService {
     final FileBodies bodies;
     final AioEngine engine;
     final AccessLog log;
+    /** Seconds a connection may stay idle before it is closed (0: forever). */
+    final int idleTimeoutSeconds;
 
-    FileService(ServedDirectory dir, DiskExecutor disk, FileBodies bodies, AioEngine engine, AccessLog log) {
+    FileService(ServedDirectory dir, DiskExecutor disk, FileBodies bodies, AioEngine engine, AccessLog log,
+                int idleTimeoutSeconds) {
         this.dir = dir;
         this.disk = disk;
         this.bodies = bodies;
         this.engine = engine;
         this.log = log;
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
     }
 }

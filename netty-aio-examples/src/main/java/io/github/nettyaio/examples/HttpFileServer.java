@@ -88,7 +88,8 @@ public final class HttpFileServer implements AutoCloseable {
     }
 
     private void bind() throws Exception {
-        FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()));
+        FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
+                config.idleTimeoutSeconds());
         if (config.httpPort() >= 0) {
             httpPort = bind(config.httpPort(), null, files);
         }
@@ -169,7 +170,19 @@ public final class HttpFileServer implements AutoCloseable {
             System.exit(help ? 0 : 2);
             return;
         }
-        HttpFileServer server = start(config);
+        HttpFileServer server;
+        try {
+            server = start(config);
+        } catch (java.net.BindException e) {
+            System.err.println("HttpFileServer: can't listen on " + config.bindAddress() + " port " + config.httpPort()
+                    + " or " + config.httpsPort() + ": " + e.getMessage() + " (choose others with --http-port/--https-port)");
+            System.exit(1);
+            return;
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("HttpFileServer: no such directory: " + e.getFile());
+            System.exit(1);
+            return;
+        }
         System.out.println(server.describe());
         Thread hook = new Thread(server::close, "HttpFileServer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

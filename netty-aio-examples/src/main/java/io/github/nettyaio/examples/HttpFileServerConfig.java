@@ -33,6 +33,8 @@ public final class HttpFileServerConfig {
             "  --transport T              nio, epoll or io_uring (default: the best available)",
             "  --threads N                event-loop threads (default: 2 x cores)",
             "  --disk-threads N           threads for open/stat/listing/rename (default 4)",
+            "  --idle-timeout SECONDS     close connections with nothing read or written for that long",
+            "                             (default 60; 0 = never)",
             "  --quiet                    no access log",
             "  --help                     this text");
 
@@ -48,6 +50,7 @@ public final class HttpFileServerConfig {
     private Transport transport;
     private int threads;
     private int diskThreads = 4;
+    private int idleTimeoutSeconds = 60;
     private Consumer<String> accessLog = System.out::println;
 
     /**
@@ -96,6 +99,7 @@ public final class HttpFileServerConfig {
                 case "--transport": c.transport(Transport.parse(value)); break;
                 case "--threads": c.threads(count(a, value, 0)); break;
                 case "--disk-threads": c.diskThreads(count(a, value, 1)); break;
+                case "--idle-timeout": c.idleTimeoutSeconds(count(a, value, 0)); break;
                 default: throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -207,6 +211,12 @@ public final class HttpFileServerConfig {
         return this;
     }
 
+    /** Closes connections idle (nothing read or written) this long (default 60; 0: never). */
+    public HttpFileServerConfig idleTimeoutSeconds(int seconds) {
+        this.idleTimeoutSeconds = seconds;
+        return this;
+    }
+
     /** Where access-log lines go (default standard output); called on event loops, must be thread-safe. */
     public HttpFileServerConfig accessLog(Consumer<String> sink) {
         this.accessLog = Objects.requireNonNull(sink, "sink");
@@ -271,6 +281,11 @@ public final class HttpFileServerConfig {
     /** Disk threads. */
     public int diskThreads() {
         return diskThreads;
+    }
+
+    /** The idle timeout in seconds (0: none). */
+    public int idleTimeoutSeconds() {
+        return idleTimeoutSeconds;
     }
 
     /** The access-log sink. */

@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.examples;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -11,10 +12,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of one accepted connection: {@code [SslHandler] HttpServerCodec HttpServerKeepAliveHandler
- * ChunkedWriteHandler HttpFileHandler}. The same for plain HTTP and HTTPS apart from the {@code SslHandler}:
+ * The pipeline of one accepted connection: {@code [SslHandler] [IdleStateHandler] HttpServerCodec
+ * HttpServerKeepAliveHandler ChunkedWriteHandler HttpFileHandler}; the idle handler closes a connection on which
+ * nothing was read or written for the configured time (a reader that stalls a transfer that long included). The same for plain HTTP and HTTPS apart from the {@code SslHandler}:
  * bodies are {@code ChunkedInput}s, which (unlike a {@code FileRegion}) pass through TLS.
  */
 final class HttpFileServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -32,6 +38,14 @@ final class HttpFileServerInitializer extends ChannelInitializer<SocketChannel> 
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
             p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        if (files.idleTimeoutSeconds > 0) {
+            p.addLast("idle", new IdleStateHandler(0, 0, files.idleTimeoutSeconds, TimeUnit.SECONDS) {
+                @Override
+                protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+                    ctx.close();
+                }
+            });
         }
         p.addLast("http", new HttpServerCodec());
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());

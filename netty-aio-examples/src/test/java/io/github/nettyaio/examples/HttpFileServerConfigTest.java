@@ -28,13 +28,14 @@ class HttpFileServerConfigTest {
         assertEquals(AioEngine.AUTO, c.engine());
         assertNull(c.transport());
         assertNull(c.keyStore());
+        assertEquals(60, c.idleTimeoutSeconds());
     }
 
     @Test
     void everyFlag() {
         HttpFileServerConfig c = HttpFileServerConfig.parse("--dir", "/srv", "--http-port", "0", "--https-port=-1",
                 "--keystore", "k.p12", "--keystore-password", "pw", "--chunked-file", "--engine", "posix-aio",
-                "--transport", "epoll", "--threads", "3", "--disk-threads", "2");
+                "--transport", "epoll", "--threads", "3", "--disk-threads", "2", "--idle-timeout", "0");
         assertEquals(Paths.get("/srv"), c.dir());
         assertEquals(0, c.httpPort());
         assertEquals(-1, c.httpsPort());
@@ -45,6 +46,7 @@ class HttpFileServerConfigTest {
         assertEquals(Transport.EPOLL, c.transport());
         assertEquals(3, c.threads());
         assertEquals(2, c.diskThreads());
+        assertEquals(0, c.idleTimeoutSeconds());
         assertEquals(Transport.IO_URING, HttpFileServerConfig.parse("--transport", "io_uring").transport());
         assertEquals(Transport.NIO, HttpFileServerConfig.parse("--transport", "NIO").transport());
     }
