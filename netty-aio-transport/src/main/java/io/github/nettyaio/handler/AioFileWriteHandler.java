@@ -6,11 +6,15 @@ package io.github.nettyaio.handler;
 
 import io.github.nettyaio.file.AioFile;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -100,6 +104,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     private long written;
     private boolean writing;
     private boolean ended;
+    private boolean inputShutdown;
     private boolean syncing;
     private Throwable failure;
     private boolean originalAutoRead;
@@ -209,6 +214,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
             endInput();
         }
         ctx.fireUserEventTriggered(evt);
@@ -334,13 +340,37 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
 
     private void resumeAutoRead() {
         autoReadSuspended = false;
-        ctx.channel().config().setAutoRead(true);
+        Channel ch = ctx.channel();
+        if (!inputShutdown && !(ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown())) {
+            ch.config().setAutoRead(true);
+            return;
+        }
+        // Nothing is left to read, but turning autoRead on calls read(): on a half-closed channel, Netty 4.2.18's
+        // epoll transport then fails epoll_ctl (ENOENT: it removed the descriptor from the epoll set) and closes
+        // the channel. Restore the flag with that read swallowed.
+        ChannelPipeline p = ch.pipeline();
+        p.addFirst(NoRead.INSTANCE);
+        try {
+            ch.config().setAutoRead(true);
+        } finally {
+            p.remove(NoRead.INSTANCE);
+        }
     }
 
+    /** Turns autoRead back on if this handler turned it off (it was on originally). */
     private void restoreAutoRead() {
         if (autoReadSuspended) {
-            autoReadSuspended = false;
-            ctx.channel().config().setAutoRead(originalAutoRead);
+            resumeAutoRead();
+        }
+    }
+
+    /** Swallows {@code read()}, while autoRead is restored on a channel whose input is shut down. */
+    @Sharable
+    private static final class NoRead extends ChannelOutboundHandlerAdapter {
+        static final NoRead INSTANCE = new NoRead();
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
         }
     }
 

@@ -7,8 +7,8 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
-import io.github.nettyaio.testing.FdCount;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,20 +42,17 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
@@ -65,20 +62,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
+import static io.github.nettyaio.testsuite.SocketSupport.fileLoop;
+import static io.github.nettyaio.testsuite.SocketSupport.random;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -97,83 +92,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * channel's loop and on another loop, on every event-loop type this machine runs.
  */
 @EnabledOnOs(OS.LINUX)
-class ChunkedAioFileTest {
+class ChunkedAioFileTest extends PipelineTestBase {
     private static final int CHUNK = 8192;
-    @TempDir
-    Path dir;
-    private Map<Integer, String> fdsBefore;
-
-    static Stream<Arguments> placements() {
-        List<Arguments> out = new ArrayList<>();
-        for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-            for (LoopType t : LoopType.available()) {
-                out.add(Arguments.of(e, t, true));
-                out.add(Arguments.of(e, t, false));
-            }
-        }
-        return out.stream();
-    }
-
-    static Stream<LoopType> loops() {
-        return LoopType.available().stream();
-    }
-
-    private static boolean warmedUp;
-
-    @BeforeEach
-    void warmUp() throws Exception {
-        if (!warmedUp) {
-            warmUpOnce();
-            warmedUp = true;
-        }
-        fdsBefore = FdCount.snapshot();
-    }
-
-    private void warmUpOnce() throws Exception {
-        // Socket groups, file loops and engines are created once: make them exist before counting descriptors.
-        Path warm = Files.write(dir.resolve("warm.bin"), new byte[CHUNK + 1]);
-        for (LoopType t : LoopType.available()) {
-            for (AioEngine e : new AioEngine[] {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
-                for (boolean same : new boolean[] {true, false}) {
-                    try (AioFile f = AioFile.open(fileLoop(t, same), warm, e, READ)) {
-                        assertArrayEquals(new byte[CHUNK + 1], serve(t, f, (ch, file) -> input(ch, file, 0, CHUNK + 1))
-                                .received);
-                    }
-                }
-            }
-        }
-    }
-
-    @AfterEach
-    void noFdLeak() throws Exception {
-        SocketSupport.settle(fdsBefore);
-        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
-    }
+    private static SelfSignedCertificate certificate;
 
     @AfterAll
-    static void shutdown() {
+    static void deleteCertificate() {
         if (certificate != null) {
             certificate.delete();
             certificate = null;
         }
-        warmedUp = false;
-        SocketSupport.shutdownAll();
-        AioTestSupport.shutdownAll();
-    }
-
-    /** The channel's loop ({@code same}), or a loop of another type (or of another group) for the file. */
-    private static IoEventLoop fileLoop(LoopType type, boolean same) {
-        if (same) {
-            return LoopType.loop(SocketSupport.group(type));
-        }
-        List<LoopType> all = LoopType.available();
-        return AioTestSupport.loop(all.get((all.indexOf(type) + 1) % all.size()));
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
     }
 
     private Path file(byte[] data) throws Exception {
@@ -194,6 +122,69 @@ class ChunkedAioFileTest {
         long total = -1;
         boolean progressOnChannelLoop = true;
         int unwritable;
+        int chunks;
+        int nullReads;
+        boolean callsOnChannelLoop = true;
+
+        /**
+         * Checks that the transfer neither spun nor was resumed needlessly: each null from readChunk is a
+         * suspension that only the completion of the chunk it waits for ends (that read then returns the chunk),
+         * besides the first call and the extra calls writability changes make.
+         */
+        void assertNoSpin(String what) {
+            assertTrue(callsOnChannelLoop, what + ": ChunkedInput called off the channel's loop");
+            assertTrue(nullReads <= chunks + 2 + 2 * unwritable,
+                    what + ": " + nullReads + " null reads for " + chunks + " chunks, unwritable " + unwritable);
+        }
+    }
+
+    /** Passes {@link Transfer#input} to ChunkedWriteHandler, counting what readChunk returns. */
+    private static final class Counting implements ChunkedInput<ByteBuf> {
+        private final Transfer t;
+        private final Channel ch;
+
+        Counting(Transfer t, Channel ch) {
+            this.t = t;
+            this.ch = ch;
+        }
+
+        @Override
+        public boolean isEndOfInput() throws Exception {
+            return t.input.isEndOfInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            t.input.close();
+        }
+
+        @Deprecated
+        @Override
+        public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+            return readChunk(ctx.alloc());
+        }
+
+        @Override
+        public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+            t.callsOnChannelLoop &= ch.eventLoop().inEventLoop();
+            ByteBuf b = t.input.readChunk(allocator);
+            if (b == null) {
+                t.nullReads++;
+            } else {
+                t.chunks++;
+            }
+            return b;
+        }
+
+        @Override
+        public long length() {
+            return t.input.length();
+        }
+
+        @Override
+        public long progress() {
+            return t.input.progress();
+        }
     }
 
     private Transfer serve(LoopType type, AioFile file, BiFunction<Channel, AioFile, ChunkedAioFile> input)
@@ -222,6 +213,7 @@ class ChunkedAioFileTest {
                     Object msg = input.apply(ch, file);
                     if (msg instanceof ChunkedAioFile) {
                         t.input = (ChunkedAioFile) msg;
+                        msg = new Counting(t, ch);
                     }
                     ChannelProgressivePromise p = ctx.newProgressivePromise();
                     p.addListener(new ChannelProgressiveFutureListener() {
@@ -273,7 +265,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
-    @MethodSource("placements")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
     void servesRegionsByteForByte(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
         byte[] data = random(3 * (1 << 20) + 123);
         Path p = file(data);
@@ -294,6 +286,7 @@ class ChunkedAioFileTest {
                 assertEquals(r[1], t.lastProgress, what + ": last progress reported");
                 assertEquals(r[1], t.total, what + ": total reported");
                 assertTrue(t.progressOnChannelLoop, what);
+                t.assertNoSpin(what);
             }
             // ChunkedWriteHandler closed every input; the file itself stays open and usable.
             ByteBuf b = Unpooled.directBuffer(16);
@@ -306,7 +299,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void httpChunkedGzipDecodedByteForByte(LoopType type) throws Exception {
         // Half random, half text: compressible enough to show that gzip was applied.
         byte[] text = "netty-aio serves files without blocking the event loop. ".repeat(20_000)
@@ -389,8 +382,6 @@ class ChunkedAioFileTest {
         }
     }
 
-    private static SelfSignedCertificate certificate;
-
     private static synchronized SelfSignedCertificate certificate() throws Exception {
         if (certificate == null) {
             certificate = new SelfSignedCertificate("localhost");
@@ -399,7 +390,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void servesOverTls(LoopType type) throws Exception {
         SelfSignedCertificate cert = certificate();
         SslContext serverCtx = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
@@ -415,7 +406,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void slowReaderGetsEverything(LoopType type) throws Exception {
         byte[] data = random(8 << 20);
         try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
@@ -444,11 +435,12 @@ class ChunkedAioFileTest {
             assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
             assertArrayEquals(data, t.received);
             assertTrue(t.unwritable > 0, "the reader was slower than the file: the server became unwritable");
+            t.assertNoSpin("slow reader");
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void readPastTruncatedEndFailsTheWrite(LoopType type) throws Exception {
         byte[] data = random(1 << 20);
         Path p = file(data);
@@ -466,7 +458,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void fileClosedMidTransferFailsTheWrite(LoopType type) throws Exception {
         byte[] data = random(4 << 20);
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
@@ -493,7 +485,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("loops")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void clientGoingAwayMidTransferReleasesEverything(LoopType type) throws Exception {
         byte[] data = random(8 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
@@ -535,7 +527,7 @@ class ChunkedAioFileTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
-    @MethodSource("placements")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
     void closeWithReadsInFlightReleasesEveryBuffer(AioEngine engine, LoopType type, boolean sameLoop)
             throws Exception {
         byte[] data = random(1 << 20);

@@ -4,14 +4,18 @@
  */
 package io.github.nettyaio.testsuite;
 
+import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.testing.FdCount;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -25,13 +29,19 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 
 import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.params.provider.Arguments;
+
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Real TCP sockets on 127.0.0.1 for the pipeline tests: the socket channel classes of each {@link LoopType},
@@ -102,6 +112,65 @@ final class SocketSupport {
             default:
                 throw new IllegalArgumentException(type.toString());
         }
+    }
+
+    /** The engines the pipeline tests run on: AUTO (io_uring here), POSIX AIO and the blocking pool. */
+    static final AioEngine[] ENGINES = {AioEngine.AUTO, AioEngine.POSIX_AIO, AioEngine.BLOCKING};
+
+    /** Every engine × loop type × (file on the channel's loop, file on another loop). */
+    static Stream<Arguments> placements() {
+        List<Arguments> out = new ArrayList<>();
+        for (AioEngine e : ENGINES) {
+            for (LoopType t : LoopType.available()) {
+                out.add(Arguments.of(e, t, true));
+                out.add(Arguments.of(e, t, false));
+            }
+        }
+        return out.stream();
+    }
+
+    /** Every loop type this machine runs. */
+    static Stream<LoopType> loops() {
+        return LoopType.available().stream();
+    }
+
+    /**
+     * A loop for a file: the loop of {@code type}'s socket group (so the channel's own loop) when {@code same},
+     * else a loop of the next available type (of another group, when only one type runs).
+     */
+    static IoEventLoop fileLoop(LoopType type, boolean same) {
+        if (same) {
+            return LoopType.loop(group(type));
+        }
+        List<LoopType> all = LoopType.available();
+        return AioTestSupport.loop(all.get((all.indexOf(type) + 1) % all.size()));
+    }
+
+    /**
+     * Creates what is created once per process (socket groups, file loops, each engine's shared threads and
+     * rings) by reading {@code file} through every engine on every file loop, so that tests can count descriptors.
+     */
+    static void warmUp(Path file) throws Exception {
+        for (LoopType t : LoopType.available()) {
+            for (boolean same : new boolean[] {true, false}) {
+                for (AioEngine e : ENGINES) {
+                    try (AioFile f = AioFile.open(fileLoop(t, same), file, e, StandardOpenOption.READ)) {
+                        ByteBuf b = Unpooled.directBuffer(1);
+                        try {
+                            AioTestSupport.await(f.read(b, 0));
+                        } finally {
+                            b.release();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
     }
 
     /** A channel initializer running {@code init} on each new channel. */
