@@ -92,5 +92,5 @@ for mode in ChunkedAioFile ChunkedFile; do
   read -r br bm b50 b99 be <<< "${COLD_BIG[$mode]}"
   read -r sr sm s50 s99 se <<< "${COLD_SMALL[$mode]}"
   printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s%s\n' "$mode" "$hr" "$hm" "$h50" "$h99" "$bm" "${s50}ms" "${s99}ms" \
-    "$((he + be + se))" "${NOTE[$mode]}"
+    "$((${he:-0} + ${be:-0} + ${se:-0}))" "${NOTE[$mode]}"
 done
