@@ -48,6 +48,9 @@ public final class HttpFileServer implements AutoCloseable {
 
     private HttpFileServer(HttpFileServerConfig config) throws Exception {
         this.config = config;
+        if (config.httpPort() < 0 && config.httpsPort() < 0) {
+            throw new IllegalArgumentException("neither HTTP nor HTTPS: give --http-port or --https-port a port >= 0");
+        }
         this.transport = config.transport() != null ? config.transport() : Transport.best();
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + transport.flag() + " is not available here");
@@ -72,7 +75,7 @@ public final class HttpFileServer implements AutoCloseable {
      * Starts a server with {@code config}: makes or loads the TLS credentials, binds the ports and returns once
      * they accept connections. Runs on the calling thread and blocks (key generation, binding).
      *
-     * @throws IllegalArgumentException the transport is not available
+     * @throws IllegalArgumentException the transport is not available, or both ports are -1
      * @throws java.io.IOException      the directory doesn't exist, the keystore can't be read, or a port can't
      *                                  be bound (everything started is shut down again)
      */
@@ -177,6 +180,10 @@ public final class HttpFileServer implements AutoCloseable {
             System.err.println("HttpFileServer: can't listen on " + config.bindAddress() + " port " + config.httpPort()
                     + " or " + config.httpsPort() + ": " + e.getMessage() + " (choose others with --http-port/--https-port)");
             System.exit(1);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("HttpFileServer: " + e.getMessage());
+            System.exit(2);
             return;
         } catch (java.nio.file.NoSuchFileException e) {
             System.err.println("HttpFileServer: no such directory: " + e.getFile());
