@@ -71,8 +71,10 @@ public abstract class FileBodies {
 
     /** What each mode provides for an open file. */
     interface Source {
+        /** The open file's size ({@code fstat}). */
         long size() throws IOException;
 
+        /** A new input for a region of the file. */
         ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException;
 
         /** Never throws: a read-only file loses nothing on close. */
