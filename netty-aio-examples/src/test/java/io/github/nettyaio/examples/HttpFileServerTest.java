@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * HttpFileServer (ChunkedAioFile bodies, AioFileWriteHandler uploads) on every available transport, over HTTP
@@ -248,6 +249,24 @@ class HttpFileServerTest {
                 "PUT /../escaped.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
         assertEquals(403, put.status);
         assertFalse(Files.exists(dir.getParent().resolve("escaped.txt")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndSchemes")
+    void refusesSpecialFilesWithoutOpeningThem(Transport t, String scheme) throws Exception {
+        // Opening a FIFO for reading blocks until a writer comes: it must be refused, never opened.
+        Path fifo = dir.resolve("fifo");
+        if (!Files.exists(fifo)) {
+            Process p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
+        }
+        HttpFileServer s = server(t);
+        assertEquals(403, get(s, scheme, "/fifo").statusCode());
+        assertEquals(403, client().send(HttpRequest.newBuilder(uri(s, scheme, "/fifo")).timeout(TIMEOUT)
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .statusCode());
+        assertEquals(200, get(s, scheme, "/f1.bin").statusCode());
     }
 
     @ParameterizedTest(name = "{0} {1}")
