@@ -42,6 +42,7 @@ import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
@@ -55,6 +56,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
@@ -290,10 +292,18 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
         assertTrue(observer.seenOff > 0);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
-    void chunkedHttpPutEndsAtLastHttpContent(LoopType type) throws Exception {
-        byte[] data = random((5 << 20) + 77);
+    static Stream<Arguments> httpBodies() {
+        return SocketSupport.loops().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
+    }
+
+    /**
+     * A PUT whose body is sent chunked (HttpContents, then LastHttpContent) or, aggregated on the server, arrives as
+     * one FullHttpRequest: the head is passed on, the content stored, the event answered with 201 and the count.
+     */
+    @ParameterizedTest(name = "{0}, aggregated: {1}")
+    @MethodSource("httpBodies")
+    void httpPutEndsAtLastHttpContent(LoopType type, boolean aggregated) throws Exception {
+        byte[] data = random(aggregated ? (1 << 20) + 3 : (5 << 20) + 77);
         Path p = dir.resolve("put.bin");
         try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
             Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
@@ -302,7 +312,11 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             Channel server = server(type, child, ch -> {
                 AioFileWriteHandler h = new AioFileWriteHandler(f, 0);
                 handlers.add(h);
-                ch.pipeline().addLast(new HttpServerCodec(), h, new ChannelInboundHandlerAdapter() {
+                ch.pipeline().addLast(new HttpServerCodec());
+                if (aggregated) {
+                    ch.pipeline().addLast(new HttpObjectAggregator(2 << 20));
+                }
+                ch.pipeline().addLast(h, new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         seen.add(msg instanceof HttpRequest
@@ -336,7 +350,11 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
                         })).connect(server.localAddress()).sync().channel();
                 HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/upload/put.bin");
                 req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
-                HttpUtil.setTransferEncodingChunked(req, true);
+                if (aggregated) {
+                    HttpUtil.setContentLength(req, data.length);     // the server's aggregator makes it one message
+                } else {
+                    HttpUtil.setTransferEncodingChunked(req, true);
+                }
                 c.write(req);
                 c.writeAndFlush(new HttpChunkedInput(new ChunkedStream(new ByteArrayInputStream(data), 8192)))
                         .sync();

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -64,6 +65,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -256,8 +258,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
             clientOptions.accept(b);
             b.connect(server.localAddress()).sync();
             t.received = await(collector.received);
-            assertTrue(written.await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS), "server write completes");
-            assertTrue(t.child.closeFuture().await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(written.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "server write completes");
+            assertTrue(t.child.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             return t;
         } finally {
             server.close().sync();
@@ -375,7 +377,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 assertEquals("gzip", encoding.get());
                 assertTrue(wireBytes.get() < data.length * 3L / 4, "compressed: " + wireBytes.get() + " bytes");
                 client.close().sync();
-                assertTrue(child.get().closeFuture().await(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(child.get().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             } finally {
                 server.close().sync();
             }
@@ -513,6 +515,50 @@ class ChunkedAioFileTest extends PipelineTestBase {
             drain(f, t.child);
             assertTrue(alloc.allocated() > 0);
             assertEquals(List.of(), alloc.unreleased());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void channelLoopShutdownMidTransferReleasesEverything(LoopType type) throws Exception {
+        byte[] data = random(16 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        IoEventLoopGroup group = type.newGroup(1);     // the channels' own loop, shut down under the transfer
+        socketsClosedByLoopTeardown();
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            Channel server = SocketSupport.server(type, group, ch -> {
+                ch.config().setAllocator(alloc);
+                ch.pipeline().addLast(new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(new ChunkedAioFile(ch, f, 0, data.length, 65536, 4));
+                        ctx.fireChannelActive();
+                    }
+                });
+            }).bind(SocketSupport.localhost()).sync().channel();
+            SocketSupport.client(type, group, ch -> ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                private int seen;
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    seen += ((ByteBuf) msg).readableBytes();
+                    ReferenceCountUtil.release(msg);
+                    if (seen > (1 << 20)) {
+                        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                    }
+                }
+            })).connect(server.localAddress()).sync();
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
+            await(f.closeAsync());                  // every read issued has completed
+            for (int i = 0; i < 2; i++) {            // and its completion was handed on (or released: orphaned)
+                AioTestSupport.onLoop(f.eventLoop(), () -> null);
+            }
+            assertTrue(alloc.allocated() > 0);
+            assertEquals(List.of(), alloc.unreleased());
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+            f.close();
         }
     }
 

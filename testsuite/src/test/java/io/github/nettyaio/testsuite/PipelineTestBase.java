@@ -26,17 +26,35 @@ abstract class PipelineTestBase {
     @TempDir
     Path dir;
     private Map<Integer, String> fdsBefore;
+    private boolean socketsClosedByTeardown;
 
     @BeforeEach
     void warmUpAndCount() throws Exception {
         SocketSupport.warmUp(Files.write(dir.resolve("warm.bin"), new byte[16]));
         fdsBefore = FdCount.snapshot();
+        socketsClosedByTeardown = false;
+    }
+
+    /**
+     * For a test that shuts its own socket loop down under open channels: the sockets of an io_uring loop are then
+     * closed by the kernel's asynchronous ring teardown, after the loop has terminated, with nothing to wait on. The
+     * descriptor check then leaves sockets out (files, pipes and rings are still counted).
+     */
+    void socketsClosedByLoopTeardown() {
+        socketsClosedByTeardown = true;
     }
 
     @AfterEach
     void noFdLeak() throws Exception {
         SocketSupport.settle(fdsBefore);
-        assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
+        List<String> leaked = FdCount.openedSince(fdsBefore);
+        // The JVM itself briefly opens its cgroup's files (e.g. memory.limit_in_bytes when the JIT sizes its
+        // compiler threads), from its own threads at any time: not ours.
+        leaked.removeIf(fd -> fd.contains("/sys/fs/cgroup/"));
+        if (socketsClosedByTeardown) {
+            leaked.removeIf(fd -> fd.contains("socket:"));
+        }
+        assertEquals(List.of(), leaked, "file descriptors leaked");
     }
 
     @AfterAll

@@ -185,13 +185,22 @@ final class SocketSupport {
 
     /** A server bootstrap on {@code type}'s socket group; bind it to {@link #localhost()}. */
     static ServerBootstrap server(LoopType type, Consumer<Channel> childInit) {
-        IoEventLoopGroup g = group(type);
-        return new ServerBootstrap().group(g, g).channel(serverChannel(type)).childHandler(init(childInit));
+        return server(type, group(type), childInit);
+    }
+
+    /** A server bootstrap on {@code group} (of {@code type}), its parent and children on the same group. */
+    static ServerBootstrap server(LoopType type, IoEventLoopGroup group, Consumer<Channel> childInit) {
+        return new ServerBootstrap().group(group, group).channel(serverChannel(type)).childHandler(init(childInit));
     }
 
     /** A client bootstrap on {@code type}'s socket group. */
     static Bootstrap client(LoopType type, Consumer<Channel> init) {
-        return new Bootstrap().group(group(type)).channel(socketChannel(type)).handler(init(init));
+        return client(type, group(type), init);
+    }
+
+    /** A client bootstrap on {@code group} (of {@code type}). */
+    static Bootstrap client(LoopType type, IoEventLoopGroup group, Consumer<Channel> init) {
+        return new Bootstrap().group(group).channel(socketChannel(type)).handler(init(init));
     }
 
     /** 127.0.0.1, any port. */
