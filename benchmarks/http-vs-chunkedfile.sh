@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# HttpFileServer over HTTPS, ChunkedAioFile (default) vs Netty's blocking ChunkedFile (--chunked-file), in one run:
+#   1. throughput on page-cache-hot 1 MiB files (wrk, several connections, random file per request);
+#   2. p99 latency of small requests (a second wrk) while large page-cache-cold files stream on other
+#      connections of the same event loop -- where ChunkedFile's blocking reads stall everything on the loop.
+# Caches are dropped (echo 3 > /proc/sys/vm/drop_caches, needs root) before each cold run; if that is not
+# permitted, the cold rows are marked "(caches not dropped)" and mean little.
+# The server runs with ONE event loop (--threads 1) so both modes share a loop the same way; wrk talks to
+# 127.0.0.1 only. Total runtime about 2-3 minutes.
+#
+# Usage: benchmarks/http-vs-chunkedfile.sh [seconds per run, default 10]
+# Env: BENCH_DIR (default /tmp/nettyaio-http-bench: must be on a real disk, not tmpfs, for the cold case),
+#      CONNS (hot-case connections, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+DIR=${BENCH_DIR:-/tmp/nettyaio-http-bench}
+CONNS=${CONNS:-16}
+ENGINE=${ENGINE:-auto}
+PORT=18443
+HOT_FILES=64          # x 1 MiB
+COLD_FILES=24         # x 128 MiB, zero-filled (real blocks on disk)
+
+if ! command -v wrk >/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+mkdir -p "$DIR/hot" "$DIR/cold"
+for i in $(seq 0 $((HOT_FILES - 1))); do
+  [ -f "$DIR/hot/f$i.bin" ] || head -c $((1 << 20)) /dev/urandom > "$DIR/hot/f$i.bin"
+done
+for i in $(seq 0 $((COLD_FILES - 1))); do
+  [ -f "$DIR/cold/f$i.bin" ] || dd if=/dev/zero of="$DIR/cold/f$i.bin" bs=1M count=128 status=none
+done
+head -c 1024 /dev/urandom > "$DIR/small.bin"
+cat "$DIR"/hot/*.bin "$DIR/small.bin" > /dev/null
+
+mvn -B -q -DskipTests package -pl netty-aio-examples -am
+JAR=netty-aio-examples/target/netty-aio-examples.jar
+
+# wrk scripts: a random file of a set per request, and a machine-readable summary line.
+LUA=$DIR/lua; mkdir -p "$LUA"
+summary='done = function(s, lat, req)
+  io.write(string.format("RESULT %.1f %.1f %.2f %.2f %d\n", s.requests / (s.duration / 1e6),
+    s.bytes / (s.duration / 1e6) / 1048576, lat:percentile(50) / 1000, lat:percentile(99) / 1000,
+    s.errors.connect + s.errors.read + s.errors.write + s.errors.status + s.errors.timeout))
+end'
+for set in hot:$HOT_FILES cold:$COLD_FILES; do
+  name=${set%%:*}; n=${set##*:}
+  printf 'request = function() return wrk.format("GET", "/%s/f" .. math.random(0, %d) .. ".bin") end\n%s\n' \
+    "$name" $((n - 1)) "$summary" > "$LUA/$name.lua"
+done
+echo "$summary" > "$LUA/small.lua"
+
+SERVER_PID=
+start_server() {  # $1: extra flags
+  java -jar "$JAR" --dir "$DIR" --http-port -1 --https-port $PORT --threads 1 --engine "$ENGINE" --quiet $1 \
+    > "$DIR/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    grep -q "https://" "$DIR/server.log" 2>/dev/null && return 0
+    kill -0 $SERVER_PID 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$DIR/server.log"; echo "server did not start" >&2; exit 1
+}
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+trap stop_server EXIT
+result() { grep '^RESULT' | cut -d' ' -f2-; }
+drop_caches() { sync; if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then echo ""; else echo " (caches not dropped)"; fi; }
+
+declare -A HOT COLD_BIG COLD_SMALL NOTE
+for mode in ChunkedAioFile ChunkedFile; do
+  flags=""; [ $mode = ChunkedFile ] && flags="--chunked-file"
+  start_server "$flags"
+  wrk -t1 -c4 -d2s "https://127.0.0.1:$PORT/small.bin" > /dev/null   # warm-up (JIT, TLS sessions)
+  HOT[$mode]=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" | result)
+  NOTE[$mode]=$(drop_caches)
+  wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$PORT" | result > "$DIR/cold-big.txt" &
+  BIG=$!
+  COLD_SMALL[$mode]=$(wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/small.lua" "https://127.0.0.1:$PORT/small.bin" | result)
+  wait $BIG
+  COLD_BIG[$mode]=$(cat "$DIR/cold-big.txt")
+  stop_server
+done
+
+echo
+echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $(nproc) cores; engine $ENGINE"
+printf '%-16s | %-38s | %-44s\n' "" "hot 1 MiB files, $CONNS conns" "cold 128 MiB streams (4 conns) + 1 KiB GETs (4 conns)"
+printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s\n' mode "req/s" "MiB/s" "p50 ms" "p99 ms" "big MiB/s" "small p50" "small p99" "errors"
+for mode in ChunkedAioFile ChunkedFile; do
+  read -r hr hm h50 h99 he <<< "${HOT[$mode]}"
+  read -r br bm b50 b99 be <<< "${COLD_BIG[$mode]}"
+  read -r sr sm s50 s99 se <<< "${COLD_SMALL[$mode]}"
+  printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s%s\n' "$mode" "$hr" "$hm" "$h50" "$h99" "$bm" "${s50}ms" "${s99}ms" \
+    "$((${he:-0} + ${be:-0} + ${se:-0}))" "${NOTE[$mode]}"
+done

@@ -1,0 +1,198 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.examples;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A static file server over HTTP and HTTPS built on netty-aio: {@code GET}/{@code HEAD} with single byte
+ * ranges, HTML directory listings, {@code PUT} uploads, one access-log line per request. File bodies stream
+ * through {@code ChunkedWriteHandler} from {@link io.github.nettyaio.handler.ChunkedAioFile} (asynchronous reads
+ * completing on the connection's event loop: TLS works, which a {@code FileRegion} can't), or with
+ * {@code --chunked-file} from Netty's blocking {@code ChunkedFile} for comparison; uploads go through
+ * {@link io.github.nettyaio.handler.AioFileWriteHandler}. No event loop waits for the disk: {@code open},
+ * {@code stat}, {@code realpath}, listings and renames run on a small {@link DiskExecutor}.
+ *
+ * <p>From the command line ({@link HttpFileServerConfig#USAGE} lists the flags):
+ * <pre>java -jar netty-aio-examples/target/netty-aio-examples.jar --dir . --http-port 8080 --https-port 8443</pre>
+ * In code (tests): {@code try (HttpFileServer s = HttpFileServer.start(new HttpFileServerConfig().dir(d)
+ * .httpPort(0).httpsPort(0))) { ... s.httpPort() ... }}.
+ *
+ * <p>Requests whose decoded, normalised path leaves the served directory ({@code ..}, {@code %2e%2e}, symbolic
+ * links to outside) get {@code 403}. Several ranges in one {@code Range} header are answered with the whole
+ * file ({@code 200}), see {@link ByteRange}.
+ */
+public final class HttpFileServer implements AutoCloseable {
+    private final HttpFileServerConfig config;
+    private final Transport transport;
+    private final IoEventLoopGroup boss;
+    private final IoEventLoopGroup workers;
+    private final DiskExecutor disk;
+    private final ServedDirectory dir;
+    private final FileBodies bodies;
+    private final TlsCredentials tls;
+    private final List<Channel> servers = new ArrayList<>();
+    private int httpPort = -1;
+    private int httpsPort = -1;
+
+    private HttpFileServer(HttpFileServerConfig config) throws Exception {
+        this.config = config;
+        if (config.httpPort() < 0 && config.httpsPort() < 0) {
+            throw new IllegalArgumentException("neither HTTP nor HTTPS: give --http-port or --https-port a port >= 0");
+        }
+        this.transport = config.transport() != null ? config.transport() : Transport.best();
+        if (!transport.isAvailable()) {
+            throw new IllegalArgumentException("transport " + transport.flag() + " is not available here");
+        }
+        this.dir = new ServedDirectory(config.dir());
+        this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
+        if (config.httpsPort() < 0) {
+            this.tls = null;
+        } else if (config.tls() != null) {
+            this.tls = config.tls();
+        } else if (config.keyStore() != null) {
+            this.tls = TlsCredentials.load(config.keyStore(), config.keyStorePassword());
+        } else {
+            this.tls = TlsCredentials.selfSigned();
+        }
+        this.disk = new DiskExecutor(config.diskThreads());
+        this.boss = transport.newGroup(1);
+        this.workers = transport.newGroup(config.threads());
+    }
+
+    /**
+     * Starts a server with {@code config}: makes or loads the TLS credentials, binds the ports and returns once
+     * they accept connections. Runs on the calling thread and blocks (key generation, binding).
+     *
+     * @throws IllegalArgumentException the transport is not available, or both ports are -1
+     * @throws java.io.IOException      the directory doesn't exist, the keystore can't be read, or a port can't
+     *                                  be bound (everything started is shut down again)
+     */
+    public static HttpFileServer start(HttpFileServerConfig config) throws Exception {
+        HttpFileServer s = new HttpFileServer(config);
+        try {
+            s.bind();
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind() throws Exception {
+        FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
+                config.idleTimeoutSeconds());
+        if (config.httpPort() >= 0) {
+            httpPort = bind(config.httpPort(), null, files);
+        }
+        if (tls != null) {
+            httpsPort = bind(config.httpsPort(), tls.newServerContext(), files);
+        }
+    }
+
+    private int bind(int port, SslContext ssl, FileService files) throws InterruptedException {
+        Channel ch = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannelClass())
+                .childHandler(new HttpFileServerInitializer(ssl, files))
+                .bind(new InetSocketAddress(config.bindAddress(), port))
+                .sync()
+                .channel();
+        servers.add(ch);
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The bound plain HTTP port, -1 if none. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The bound HTTPS port, -1 if none. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The HTTPS credentials (a client trusts a self-signed server with {@link TlsCredentials#newClientContext()}), or null. */
+    public TlsCredentials tls() {
+        return tls;
+    }
+
+    /** The transport the sockets use. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** A few lines saying what is served where, as printed at start-up. */
+    public String describe() {
+        StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root())
+                .append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
+        String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
+        if (httpPort >= 0) {
+            b.append("\n  http://").append(host).append(':').append(httpPort).append('/');
+        }
+        if (httpsPort >= 0) {
+            b.append("\n  https://").append(host).append(':').append(httpsPort).append('/')
+                    .append(config.tls() == null && config.keyStore() == null
+                            ? "  (self-signed certificate: curl -k)" : "");
+        }
+        return b.toString();
+    }
+
+    /** Closes the ports and connections, then waits (a few seconds at most) for the loops and disk threads. */
+    @Override
+    public void close() {
+        for (Channel ch : servers) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        w.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        b.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        disk.close();
+    }
+
+    /** Runs the server from the command line until the process is stopped (Ctrl-C). */
+    public static void main(String[] args) throws Exception {
+        HttpFileServerConfig config;
+        try {
+            config = HttpFileServerConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            boolean help = e.getMessage().equals(HttpFileServerConfig.USAGE);
+            (help ? System.out : System.err).println(e.getMessage());
+            System.exit(help ? 0 : 2);
+            return;
+        }
+        HttpFileServer server;
+        try {
+            server = start(config);
+        } catch (java.net.BindException e) {
+            System.err.println("HttpFileServer: can't listen on " + config.bindAddress() + " port " + config.httpPort()
+                    + " or " + config.httpsPort() + ": " + e.getMessage() + " (choose others with --http-port/--https-port)");
+            System.exit(1);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("HttpFileServer: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("HttpFileServer: no such directory: " + e.getFile());
+            System.exit(1);
+            return;
+        }
+        System.out.println(server.describe());
+        Thread hook = new Thread(server::close, "HttpFileServer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.servers.get(0).closeFuture().sync();
+    }
+}

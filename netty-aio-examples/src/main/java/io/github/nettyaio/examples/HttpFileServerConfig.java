@@ -1,0 +1,295 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.examples;
+
+import io.github.nettyaio.file.AioEngine;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The settings of an {@link HttpFileServer}, from the command line ({@link #parse}) or set in code (chained
+ * setters, like Netty's bootstraps). Not thread-safe; {@link HttpFileServer#start} takes a snapshot.
+ */
+public final class HttpFileServerConfig {
+    /** The command-line usage text. */
+    public static final String USAGE = String.join("\n",
+            "usage: HttpFileServer [options]",
+            "  --dir DIR                  directory to serve (default: the current one)",
+            "  --bind ADDRESS             address to listen on (default 127.0.0.1)",
+            "  --http-port N              plain HTTP port (default 8080; 0 = any free port, -1 = off)",
+            "  --https-port N             HTTPS port (default 8443; 0 = any free port, -1 = off)",
+            "  --keystore FILE            PKCS#12/JKS keystore for HTTPS (default: a self-signed certificate",
+            "                             for localhost/127.0.0.1 made at start-up with keytool)",
+            "  --keystore-password PW     the keystore's password",
+            "  --chunked-file             serve bodies with Netty's blocking ChunkedFile instead of ChunkedAioFile",
+            "                             (reads on the event loop: for benchmark comparisons only)",
+            "  --engine ENGINE            AioEngine for file I/O: auto, io_uring, posix_aio, blocking (default auto)",
+            "  --transport T              nio, epoll or io_uring (default: the best available)",
+            "  --threads N                event-loop threads (default: 2 x cores)",
+            "  --disk-threads N           threads for open/stat/listing/rename (default 4)",
+            "  --idle-timeout SECONDS     close connections with nothing read or written for that long",
+            "                             (default 60; 0 = never)",
+            "  --quiet                    no access log",
+            "  --help                     this text");
+
+    private Path dir = Paths.get("");
+    private String bindAddress = "127.0.0.1";
+    private int httpPort = 8080;
+    private int httpsPort = 8443;
+    private Path keyStoreFile;
+    private char[] keyStorePassword;
+    private TlsCredentials tls;
+    private boolean chunkedFile;
+    private AioEngine engine = AioEngine.AUTO;
+    private Transport transport;
+    private int threads;
+    private int diskThreads = 4;
+    private int idleTimeoutSeconds = 60;
+    private Consumer<String> accessLog = System.out::println;
+
+    /**
+     * The settings named by command-line {@code args}.
+     *
+     * @throws IllegalArgumentException an unknown flag, a missing or bad value, or {@code --help} (the message
+     *                                  is then {@link #USAGE})
+     */
+    public static HttpFileServerConfig parse(String... args) {
+        HttpFileServerConfig c = new HttpFileServerConfig();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                value = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            switch (a) {
+                case "--help":
+                case "-h":
+                    throw new IllegalArgumentException(USAGE);
+                case "--chunked-file":
+                    c.chunkedFile(true);
+                    continue;
+                case "--quiet":
+                    c.accessLog(line -> { });
+                    continue;
+                default:
+                    break;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value\n" + USAGE);
+                }
+                value = args[++i];
+            }
+            switch (a) {
+                case "--dir": c.dir(Paths.get(value)); break;
+                case "--bind": c.bindAddress(value); break;
+                case "--http-port": c.httpPort(port(a, value)); break;
+                case "--https-port": c.httpsPort(port(a, value)); break;
+                case "--keystore": c.keyStore(Paths.get(value)); break;
+                case "--keystore-password": c.keyStorePassword(value.toCharArray()); break;
+                case "--engine": c.engine(engine(value)); break;
+                case "--transport": c.transport(Transport.parse(value)); break;
+                case "--threads": c.threads(count(a, value, 0)); break;
+                case "--disk-threads": c.diskThreads(count(a, value, 1)); break;
+                case "--idle-timeout": c.idleTimeoutSeconds(count(a, value, 0)); break;
+                default: throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (c.keyStoreFile != null && c.keyStorePassword == null) {
+            throw new IllegalArgumentException("--keystore needs --keystore-password");
+        }
+        return c;
+    }
+
+    private static int port(String flag, String v) {
+        int p = count(flag, v, -1);
+        if (p > 65535) {
+            throw new IllegalArgumentException(flag + ": " + v + " is not a port");
+        }
+        return p;
+    }
+
+    private static int count(String flag, String v, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a number: " + v);
+        }
+        if (n < min) {
+            throw new IllegalArgumentException(flag + ": " + v + " (expected >= " + min + ")");
+        }
+        return n;
+    }
+
+    private static AioEngine engine(String v) {
+        try {
+            return AioEngine.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--engine: unknown engine " + v + " (auto, io_uring, posix_aio,"
+                    + " kqueue_aio, blocking)");
+        }
+    }
+
+    /** Serves {@code dir} (default: the current directory). */
+    public HttpFileServerConfig dir(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    /** Listens on {@code address} (default {@code 127.0.0.1}). */
+    public HttpFileServerConfig bindAddress(String address) {
+        this.bindAddress = Objects.requireNonNull(address, "address");
+        return this;
+    }
+
+    /** The plain HTTP port (default 8080; 0: any free port; -1: no plain HTTP). */
+    public HttpFileServerConfig httpPort(int port) {
+        this.httpPort = port;
+        return this;
+    }
+
+    /** The HTTPS port (default 8443; 0: any free port; -1: no HTTPS). */
+    public HttpFileServerConfig httpsPort(int port) {
+        this.httpsPort = port;
+        return this;
+    }
+
+    /** A keystore file with the HTTPS key and certificate (default: a self-signed one made at start-up). */
+    public HttpFileServerConfig keyStore(Path file) {
+        this.keyStoreFile = file;
+        return this;
+    }
+
+    /** The password of {@link #keyStore(Path)}. */
+    public HttpFileServerConfig keyStorePassword(char[] password) {
+        this.keyStorePassword = password == null ? null : password.clone();
+        return this;
+    }
+
+    /** HTTPS credentials made in code (tests share one self-signed certificate); wins over a keystore file. */
+    public HttpFileServerConfig tls(TlsCredentials tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** Serve bodies with Netty's blocking {@code ChunkedFile} instead of {@code ChunkedAioFile}. */
+    public HttpFileServerConfig chunkedFile(boolean chunkedFile) {
+        this.chunkedFile = chunkedFile;
+        return this;
+    }
+
+    /** The engine of every {@code AioFile} (default {@link AioEngine#AUTO}). */
+    public HttpFileServerConfig engine(AioEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        return this;
+    }
+
+    /** The socket transport (default {@code null}: {@link Transport#best()}). */
+    public HttpFileServerConfig transport(Transport transport) {
+        this.transport = transport;
+        return this;
+    }
+
+    /** Event-loop threads (default 0: Netty's default, twice the cores). */
+    public HttpFileServerConfig threads(int threads) {
+        this.threads = threads;
+        return this;
+    }
+
+    /** Threads of the {@link DiskExecutor} (default 4). */
+    public HttpFileServerConfig diskThreads(int diskThreads) {
+        this.diskThreads = diskThreads;
+        return this;
+    }
+
+    /** Closes connections idle (nothing read or written) this long (default 60; 0: never). */
+    public HttpFileServerConfig idleTimeoutSeconds(int seconds) {
+        this.idleTimeoutSeconds = seconds;
+        return this;
+    }
+
+    /** Where access-log lines go (default standard output); called on event loops, must be thread-safe. */
+    public HttpFileServerConfig accessLog(Consumer<String> sink) {
+        this.accessLog = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /** The directory to serve. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The address to listen on. */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** The plain HTTP port (-1: none). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The HTTPS port (-1: none). */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The keystore file, or null. */
+    public Path keyStore() {
+        return keyStoreFile;
+    }
+
+    /** The keystore password (a copy), or null. */
+    public char[] keyStorePassword() {
+        return keyStorePassword == null ? null : keyStorePassword.clone();
+    }
+
+    /** Credentials set in code, or null. */
+    public TlsCredentials tls() {
+        return tls;
+    }
+
+    /** Whether bodies go through the blocking {@code ChunkedFile}. */
+    public boolean chunkedFile() {
+        return chunkedFile;
+    }
+
+    /** The file engine. */
+    public AioEngine engine() {
+        return engine;
+    }
+
+    /** The transport, or null for the best available. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Event-loop threads (0: Netty's default). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Disk threads. */
+    public int diskThreads() {
+        return diskThreads;
+    }
+
+    /** The idle timeout in seconds (0: none). */
+    public int idleTimeoutSeconds() {
+        return idleTimeoutSeconds;
+    }
+
+    /** The access-log sink. */
+    public Consumer<String> accessLog() {
+        return accessLog;
+    }
+}
