@@ -46,8 +46,9 @@ HOTF=$HOT/hot-64m.bin
 cat "$HOTF" > /dev/null
 sync
 
-mvn -B -q -DskipTests install -pl benchmarks -am
-mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" >/dev/null
+# package, not install: the class path points into the modules' target/ (nothing is written to ~/.m2); every
+# module of the reactor writes the file in turn, the benchmarks module (last) last.
+mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -pl benchmarks -am >/dev/null
 CP=$(cat "$DIR/cp.txt"):benchmarks/target/classes
 
 #          name                                kind      block   qd direct   file

@@ -42,9 +42,9 @@ import java.util.concurrent.TimeUnit;
  * {@code IO_URING} engine runs on an io_uring event loop, the others on an epoll loop. The file (16 MiB of
  * random bytes) is created in {@code dir} (default {@code /dev/shm}, i.e. the page cache) and deleted after.
  *
- * <p>Run (after {@code mvn -B -DskipTests install}, from the project root):
+ * <p>Run, from the project root:
  * <pre>
- * mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -pl benchmarks -am
  * java -cp "$(cat /tmp/cp.txt):benchmarks/target/classes" org.openjdk.jmh.Main AioFileReadBenchmark
  * </pre>
  */
