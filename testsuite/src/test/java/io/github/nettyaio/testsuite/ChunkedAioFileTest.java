@@ -7,6 +7,7 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
+import io.github.nettyaio.sys.AioOpenOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -50,6 +51,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -58,6 +60,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -297,6 +300,40 @@ class ChunkedAioFileTest extends PipelineTestBase {
             } finally {
                 b.release();
             }
+        }
+    }
+
+    /** Regions of an O_DIRECT file: aligned starts, any length, ending inside the file or at its unaligned end. */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void servesDirectIoRegions(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
+        byte[] data = random(5 * 4096 + 1234);
+        Path p = file(data);
+        AioFile f;
+        try {
+            f = AioFile.open(fileLoop(type, sameLoop), p, engine, READ, AioOpenOption.DIRECT);
+        } catch (IOException e) {
+            Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
+            return;
+        }
+        try {
+            long[][] regions = {{0, data.length}, {4096, 100}, {8192, 2 * 4096}, {0, 4096 + 1}, {4096, data.length - 4096},
+                    {0, 0}};
+            for (long[] r : regions) {
+                Transfer t = serve(type, f, (ch, file) -> new ChunkedAioFile(ch, file, r[0], r[1], 2 * 4096));
+                String what = "region " + Arrays.toString(r);
+                assertTrue(t.write.isSuccess(), () -> what + ": " + t.write.cause());
+                assertArrayEquals(Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])), t.received, what);
+            }
+            Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+            try {
+                assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 100, 10, 4096));
+                assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 0, 10, 1000));
+            } finally {
+                ch.close().sync();
+            }
+        } finally {
+            f.close();
         }
     }
 
