@@ -303,6 +303,41 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void queuedInputsAreServedInOrder(LoopType type) throws Exception {
+        byte[] data = random((2 << 20) + 99);
+        long[][] regions = {{1 << 20, (1 << 20) + 99}, {5, 1}, {0, 0}, {0, 1 << 20}, {77, 3 * CHUNK}};
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (long[] r : regions) {
+            expected.write(data, (int) r[0], (int) r[1]);
+        }
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
+            Channel server = SocketSupport.server(type, ch -> {
+                child.trySuccess(ch);
+                ch.pipeline().addLast(new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        for (long[] r : regions) {      // all queued at once, behind each other
+                            ctx.write(new ChunkedAioFile(ch, f, r[0], r[1], CHUNK, 3));
+                        }
+                        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                        ctx.fireChannelActive();
+                    }
+                });
+            }).bind(SocketSupport.localhost()).sync().channel();
+            try {
+                SocketSupport.Collector collector = new SocketSupport.Collector();
+                SocketSupport.client(type, ch -> ch.pipeline().addLast(collector)).connect(server.localAddress()).sync();
+                assertArrayEquals(expected.toByteArray(), await(collector.received));
+                assertTrue(await(child).closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            } finally {
+                server.close().sync();
+            }
+        }
+    }
+
     /** Regions of an O_DIRECT file: aligned starts, any length, ending inside the file or at its unaligned end. */
     @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
