@@ -226,8 +226,9 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             try {
                 loop.execute(this::close0);
             } catch (RejectedExecutionException e) {
-                // The loop is gone: its pending completions release their buffers themselves (orphan path).
-                closed = true;
+                // The loop is gone, nothing runs there any more: close here. Reads still in flight find it
+                // gone too and release their buffers themselves (the orphan path of fillReadAhead).
+                close0();
             }
         }
     }
