@@ -53,7 +53,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <h3>Threads</h3>
  * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
  * {@code ChunkedWriteHandler} on the channel's event loop ({@code readChunk} throws
- * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop). The
+ * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop, or runs on
+ * the calling thread once that loop is gone). The
  * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
  * loop, where all state of this input lives. {@link #length()} and {@link #progress()} may be read anywhere.
  *
@@ -102,6 +103,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     private boolean waiting;
     /** Inside {@link #readChunk}: a completion delivered inline must not resume the transfer re-entrantly. */
     private boolean inReadChunk;
+    /** The channel's loop, where the state lives: set by the first {@link #readChunk}. */
+    private volatile EventLoop owner;
     /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
     private Throwable failure;
 
@@ -215,11 +218,11 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         if (closed) {
             return;
         }
-        if (!channel.isRegistered()) {
-            closed = true;                   // readChunk never ran (it runs on the channel's loop): nothing read
+        EventLoop loop = owner;
+        if (loop == null) {
+            closed = true;                   // readChunk never ran: nothing was read
             return;
         }
-        EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             close0();
         } else {
@@ -268,8 +271,12 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
-        if (!channel.eventLoop().inEventLoop()) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
             throw new IllegalStateException("readChunk must be called on " + channel + "'s event loop");
+        }
+        if (owner == null) {
+            owner = loop;
         }
         if (failure != null) {
             throw asException(failure);
@@ -323,7 +330,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             slots.add(slot);
             Future<Integer> f = file.readFully(slot.buf, position);
             slot.future = f;
-            LoopHop.whenDone(f, channel.eventLoop(), done -> onRead(slot, done), done -> slot.release());
+            LoopHop.whenDone(f, owner, done -> onRead(slot, done), done -> slot.release());
         }
     }
 

@@ -690,6 +690,42 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void closeAfterTheChannelLoopIsGoneReleasesEveryBuffer(LoopType type) throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Promise<Void> resumed = GlobalEventExecutor.INSTANCE.newPromise();
+        IoEventLoopGroup group = type.newGroup(1);
+        socketsClosedByLoopTeardown();
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            Channel ch = SocketSupport.client(type, group, c -> c.pipeline().addLast(new ChannelDuplexHandler() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    resumed.trySuccess(null);
+                    ctx.flush();
+                }
+            })).option(ChannelOption.ALLOCATOR, alloc).register().sync().channel();
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 8);
+            assertNull(AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> in.readChunk(ch.alloc())));
+            await(resumed);                        // the first chunk is held, later ones held or in flight
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            in.close();                            // from here: the loop is gone
+            assertTrue(in.isEndOfInput());
+            await(f.closeAsync());
+            for (int i = 0; i < 2; i++) {
+                AioTestSupport.onLoop(f.eventLoop(), () -> null);
+            }
+            assertEquals(8, alloc.allocated());
+            assertEquals(List.of(), alloc.unreleased());
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+            f.close();
+        }
+    }
+
     @Test
     void rejectsBadArguments() throws Exception {
         LoopType type = LoopType.NIO;
