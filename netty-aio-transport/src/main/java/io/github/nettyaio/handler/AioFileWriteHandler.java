@@ -315,13 +315,23 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
         writeNext();
     }
 
-    /** The channel's loop is gone with a write in flight: release, report, nothing else can run. */
+    /**
+     * The channel's loop is gone with a write in flight: nothing runs there any more, so release this write's
+     * messages and the queued ones here, and fail the completion.
+     */
     private void orphaned(List<Object> msgs) {
         for (Object m : msgs) {
             ReferenceCountUtil.release(m);
         }
+        releaseQueued();
         completion.tryFailure(new IOException("the event loop of " + ctx.channel() + " shut down while writing to "
                 + file));
+    }
+
+    private void releaseQueued() {
+        for (Pending m; (m = queued.poll()) != null; ) {
+            ReferenceCountUtil.release(m.msg);
+        }
     }
 
     private void endInput() {
@@ -361,9 +371,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failure = cause;
-        for (Pending m; (m = queued.poll()) != null; ) {
-            ReferenceCountUtil.release(m.msg);
-        }
+        releaseQueued();
         bytesInFlight = 0;
         restoreAutoRead();
         if (!ctx.isRemoved()) {

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -266,6 +267,51 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             } finally {
                 server.close().sync();
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void channelLoopShutdownMidUploadReleasesEverythingAndCompletes(LoopType type) throws Exception {
+        byte[] data = random(16 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        IoEventLoopGroup group = type.newGroup(1);      // the channels' own loop, shut down under the upload
+        socketsClosedByLoopTeardown();
+        Path p = dir.resolve("shutdown.bin");
+        AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE);
+        try {
+            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0);
+            Channel server = SocketSupport.server(type, group, ch -> {
+                ch.config().setAllocator(alloc);
+                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                    private long seen;
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        seen += ((ByteBuf) msg).readableBytes();
+                        ctx.fireChannelRead(msg);
+                        if (seen > (1 << 20)) {
+                            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                        }
+                    }
+                }, handler);
+            }).bind(SocketSupport.localhost()).sync().channel();
+            Channel c = SocketSupport.client(type, group, ch -> { }).connect(server.localAddress()).sync().channel();
+            c.writeAndFlush(Unpooled.wrappedBuffer(data));
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
+            // fails when the loop went with a write or the sync in flight, else succeeds: never hangs
+            assertTrue(handler.completion().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "completion completes");
+            await(f.closeAsync());
+            for (int i = 0; i < 2; i++) {
+                AioTestSupport.onLoop(f.eventLoop(), () -> null);
+            }
+            assertTrue(alloc.allocated() > 0);
+            assertEquals(List.of(), alloc.unreleased());
+            byte[] stored = Files.readAllBytes(p);
+            assertArrayEquals(Arrays.copyOf(data, stored.length), stored, "what was stored is a prefix of the input");
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+            f.close();
         }
     }
 
