@@ -301,12 +301,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
             // fails when the loop went with a write or the sync in flight, else succeeds: never hangs
             assertTrue(handler.completion().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "completion completes");
-            await(f.closeAsync());
-            for (int i = 0; i < 2; i++) {
-                AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            }
-            assertTrue(alloc.allocated() > 0);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f);
             byte[] stored = Files.readAllBytes(p);
             assertArrayEquals(Arrays.copyOf(data, stored.length), stored, "what was stored is a prefix of the input");
         } finally {

@@ -584,9 +584,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertFalse(t.write.isSuccess());
             assertTrue(t.received.length < data.length);
             assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
-            drain(f, t.child);
-            assertTrue(alloc.allocated() > 0);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f, t.child.eventLoop());
         }
     }
 
@@ -622,25 +620,10 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 }
             })).connect(server.localAddress()).sync();
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
-            await(f.closeAsync());                  // every read issued has completed
-            for (int i = 0; i < 2; i++) {            // and its completion was handed on (or released: orphaned)
-                AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            }
-            assertTrue(alloc.allocated() > 0);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f);   // the reads orphaned by the loop released their buffers
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
-        }
-    }
-
-    /** Waits until every read issued on {@code f} so far has completed and its completion reached the channel. */
-    private static void drain(AioFile f, Channel ch) throws Exception {
-        // Every completion has already been posted to the file's loop (closeAsync completed or the channel closed);
-        // passing through both loops twice orders us after the tasks that hop it to the channel's loop.
-        for (int i = 0; i < 2; i++) {
-            AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> null);
         }
     }
 
@@ -680,9 +663,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 return null;
             });
             assertEquals(5, alloc.allocated());
-            await(f.closeAsync());            // every read issued has completed
-            drain(f, ch);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f, ch.eventLoop());
             assertThrows(IllegalStateException.class, () -> in.readChunk(ch.alloc()), "off the channel's loop");
         } finally {
             f.close();
@@ -714,12 +695,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             in.close();                            // from here: the loop is gone
             assertTrue(in.isEndOfInput());
-            await(f.closeAsync());
-            for (int i = 0; i < 2; i++) {
-                AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            }
             assertEquals(8, alloc.allocated());
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f);
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
