@@ -275,8 +275,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
     void channelLoopShutdownMidUploadReleasesEverythingAndCompletes(LoopType type) throws Exception {
         byte[] data = random(16 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
-        IoEventLoopGroup group = type.newGroup(1);      // the channels' own loop, shut down under the upload
-        socketsClosedByLoopTeardown();
+        IoEventLoopGroup group = ownGroup(type);      // the channels' own loop, shut down under the upload
         Path p = dir.resolve("shutdown.bin");
         AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE);
         try {
@@ -305,7 +304,6 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             byte[] stored = Files.readAllBytes(p);
             assertArrayEquals(Arrays.copyOf(data, stored.length), stored, "what was stored is a prefix of the input");
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
         }
     }

@@ -593,8 +593,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void channelLoopShutdownMidTransferReleasesEverything(LoopType type) throws Exception {
         byte[] data = random(16 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
-        IoEventLoopGroup group = type.newGroup(1);     // the channels' own loop, shut down under the transfer
-        socketsClosedByLoopTeardown();
+        IoEventLoopGroup group = ownGroup(type);     // the channels' own loop, shut down under the transfer
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
         try {
             Channel server = SocketSupport.server(type, group, ch -> {
@@ -622,7 +621,6 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
             alloc.assertAllReleasedAfterClosing(f);   // the reads orphaned by the loop released their buffers
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
         }
     }
@@ -677,8 +675,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
         byte[] data = random(1 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
         Promise<Void> resumed = GlobalEventExecutor.INSTANCE.newPromise();
-        IoEventLoopGroup group = type.newGroup(1);
-        socketsClosedByLoopTeardown();
+        IoEventLoopGroup group = ownGroup(type);
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
         try {
             Channel ch = SocketSupport.client(type, group, c -> c.pipeline().addLast(new ChannelDuplexHandler() {
@@ -698,7 +695,6 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertEquals(8, alloc.allocated());
             alloc.assertAllReleasedAfterClosing(f);
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
         }
     }
