@@ -46,7 +46,7 @@ import java.util.Objects;
  * store.completion().addListener(f -> file.closeAsync());                 // then AioFileWriteComplete
  * }</pre>
  *
- * <h3>Messages</h3>
+ * <h2>Messages</h2>
  * <ul>
  * <li>{@link ByteBuf}: written.</li>
  * <li>{@link HttpContent}: its content written; a {@link LastHttpContent} ends the input (its trailing headers
@@ -59,7 +59,7 @@ import java.util.Objects;
  *     {@code HttpContent}s are released (the failure has already been reported).</li>
  * </ul>
  *
- * <h3>End of input</h3>
+ * <h2>End of input</h2>
  * The input ends at a {@link LastHttpContent}, at a {@link ChannelInputShutdownEvent} (half-closure, with
  * {@code ALLOW_HALF_CLOSURE}), at {@code channelInactive}, or when this handler is removed from the pipeline.
  * The handler then waits for the writes in flight, syncs the file ({@link AioFile#sync()}), fires the user
@@ -74,7 +74,7 @@ import java.util.Objects;
  * {@link #completion()} fails with a {@link PrematureChannelClosureException} (and {@code exceptionCaught} fires
  * while the handler is in the pipeline).
  *
- * <h3>Backpressure</h3>
+ * <h2>Backpressure</h2>
  * When more than the high-water mark of bytes is queued or being written, the handler turns the channel's
  * {@code autoRead} off, and turns it back on once the bytes in flight fall below the low-water mark (defaults
  * 1 MiB / 4 MiB). This is done only when {@code autoRead} was on when the handler was added (a channel read
@@ -82,13 +82,13 @@ import java.util.Objects;
  * value. At most one write is in flight: messages arriving meanwhile are queued and written together next (one
  * vectored {@link AioFile#write(ByteBuf[], long)} of up to 16 MiB).
  *
- * <h3>Failures</h3>
+ * <h2>Failures</h2>
  * A failed write or sync fires {@code exceptionCaught} with the {@link AioFile}'s {@link IOException} (naming
  * the errno and path), fails {@link #completion()} with it and releases every message queued; nothing is
  * dropped silently. The handler does not close the channel (do that in {@code exceptionCaught}) and never
  * closes the file.
  *
- * <h3>Threads</h3>
+ * <h2>Threads</h2>
  * All state lives on the channel's event loop. The file may be on any event loop: its completions are moved
  * to the channel's. If the channel's loop shuts down with a write in flight, the write's messages are
  * released on the file's loop and {@link #completion()} fails with an {@link IOException}.

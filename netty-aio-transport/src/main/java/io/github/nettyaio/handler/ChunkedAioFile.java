@@ -36,7 +36,7 @@ import java.util.concurrent.RejectedExecutionException;
  *    .addListener(f -> file.closeAsync());              // ChunkedAioFile never closes the file itself
  * }</pre>
  *
- * <h3>How it reads</h3>
+ * <h2>How it reads</h2>
  * Nothing is read before the first {@link #readChunk}: it issues up to {@code readAhead} reads
  * ({@link AioFile#readFully}) of {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and
  * returns {@code null}, which makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next
@@ -50,7 +50,7 @@ import java.util.concurrent.RejectedExecutionException;
  * reading ahead stops with it. Write this input through the first {@code ChunkedWriteHandler} of the pipeline
  * (the usual single one): that is the one resumed.
  *
- * <h3>Threads</h3>
+ * <h2>Threads</h2>
  * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
  * {@code ChunkedWriteHandler} on the channel's event loop ({@code readChunk} throws
  * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop, or runs on
@@ -58,7 +58,7 @@ import java.util.concurrent.RejectedExecutionException;
  * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
  * loop, where all state of this input lives. {@link #length()} and {@link #progress()} may be read anywhere.
  *
- * <h3>Failures and closing</h3>
+ * <h2>Failures and closing</h2>
  * A failed read (an {@code IOException} naming the errno, {@link java.nio.channels.ClosedChannelException} when
  * the file was closed, or an {@link EOFException} when the file ends before {@code offset + length}) is thrown
  * by the {@code readChunk} that reaches that chunk, so {@code ChunkedWriteHandler} fails the write's promise
@@ -67,7 +67,7 @@ import java.util.concurrent.RejectedExecutionException;
  * released only once its completion arrives. Closing this input does <b>not</b> close the {@link AioFile}.
  * If the channel's loop shuts down with reads in flight, their buffers are released on the file's loop.
  *
- * <h3>O_DIRECT</h3>
+ * <h2>O_DIRECT</h2>
  * For a file opened with {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}, {@code offset} and {@code chunkSize}
  * must be multiples of {@link #DIRECT_ALIGNMENT}; chunks are read into aligned buffers (no staging copy), and the
  * last one, whatever the region's length, is read in whole blocks and cut to size.
