@@ -668,6 +668,55 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /**
+     * Closes inputs at many points while reads complete (closing on the loop and from another thread, after 0 to 2
+     * chunks taken, with 1 to 4 reads ahead): every chunk handed out holds the right bytes and every buffer is
+     * released exactly once.
+     */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void closeRacingCompletionsReleasesEveryBuffer(AioEngine engine, LoopType type, boolean sameLoop)
+            throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+        IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+        AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
+        try {
+            for (int i = 0; i < 30; i++) {
+                ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 16384, 1 + i % 4);
+                for (int k = 0; k <= i % 3; k++) {
+                    AioTestSupport.onLoop(loop, () -> {
+                        int at = (int) in.currentOffset();
+                        ByteBuf chunk = in.readChunk(ch.alloc());
+                        if (chunk != null) {
+                            try {
+                                assertArrayEquals(Arrays.copyOfRange(data, at, at + 16384),
+                                        io.netty.buffer.ByteBufUtil.getBytes(chunk));
+                            } finally {
+                                chunk.release();
+                            }
+                        }
+                        return null;
+                    });
+                }
+                if (i % 2 == 0) {
+                    AioTestSupport.onLoop(loop, () -> {
+                        in.close();
+                        return null;
+                    });
+                } else {
+                    in.close();                  // from another thread: handed to the loop
+                }
+            }
+            alloc.assertAllReleasedAfterClosing(f, loop);
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void closeAfterTheChannelLoopIsGoneReleasesEveryBuffer(LoopType type) throws Exception {
