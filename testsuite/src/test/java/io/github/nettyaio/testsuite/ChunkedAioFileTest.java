@@ -56,6 +56,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
@@ -371,9 +373,15 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
-    void httpChunkedGzipDecodedByteForByte(LoopType type) throws Exception {
+    static Stream<Arguments> loopsWithAndWithoutTls() {
+        return SocketSupport.loops().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, TLS: {1}")
+    @MethodSource("loopsWithAndWithoutTls")
+    void httpChunkedGzipDecodedByteForByte(LoopType type, boolean tls) throws Exception {
+        SslContext serverTls = tls ? serverTls() : null;
+        SslContext clientTls = tls ? clientTls() : null;
         // Half random, half text: compressible enough to show that gzip was applied.
         byte[] text = "netty-aio serves files without blocking the event loop. ".repeat(20_000)
                 .getBytes(StandardCharsets.US_ASCII);
@@ -385,9 +393,12 @@ class ChunkedAioFileTest extends PipelineTestBase {
         Promise<byte[]> body = GlobalEventExecutor.INSTANCE.newPromise();
         AtomicReference<Channel> child = new AtomicReference<>();
         try (AioFile f = AioFile.open(fileLoop(type, false), p, READ)) {
-            Channel server = SocketSupport.server(type, ch -> child.set(ch)).childHandler(SocketSupport.init(ch -> {
-              child.set(ch);
-              ch.pipeline().addLast(new HttpServerCodec(),
+            Channel server = SocketSupport.server(type, ch -> {
+                child.set(ch);
+                if (tls) {
+                    ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new HttpServerCodec(),
                     new HttpContentCompressor(), new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -401,9 +412,13 @@ class ChunkedAioFileTest extends PipelineTestBase {
                             ReferenceCountUtil.release(msg);
                         }
                     });
-            })).bind(SocketSupport.localhost()).sync().channel();
+            }).bind(SocketSupport.localhost()).sync().channel();
             try {
-                Channel client = SocketSupport.client(type, ch -> ch.pipeline().addLast(new HttpClientCodec(),
+                Channel client = SocketSupport.client(type, ch -> {
+                    if (tls) {
+                        ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), "localhost", 0));
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec(),
                         new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -439,7 +454,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                                 body.tryFailure(cause);
                             }
-                        })).connect(server.localAddress()).sync().channel();
+                        });
+                }).connect(server.localAddress()).sync().channel();
                 DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/data");
                 req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
                 req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP);
@@ -455,6 +471,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /** A self-signed certificate for "localhost" (made once per class). */
     private static synchronized SelfSignedCertificate certificate() throws Exception {
         if (certificate == null) {
             certificate = new SelfSignedCertificate("localhost");
@@ -462,12 +479,21 @@ class ChunkedAioFileTest extends PipelineTestBase {
         return certificate;
     }
 
+    private static SslContext serverTls() throws Exception {
+        SelfSignedCertificate cert = certificate();
+        return SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+    }
+
+    /** A client context trusting {@link #certificate()} (and checking the host name "localhost"). */
+    private static SslContext clientTls() throws Exception {
+        return SslContextBuilder.forClient().trustManager(certificate().cert()).build();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void servesOverTls(LoopType type) throws Exception {
-        SelfSignedCertificate cert = certificate();
-        SslContext serverCtx = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
-        SslContext clientCtx = SslContextBuilder.forClient().trustManager(cert.cert()).build();
+        SslContext serverCtx = serverTls();
+        SslContext clientCtx = clientTls();
         byte[] data = random(2 * (1 << 20) + 5);
         try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
             Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
