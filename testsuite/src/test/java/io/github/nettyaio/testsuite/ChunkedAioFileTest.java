@@ -484,7 +484,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
         return SslContextBuilder.forServer(cert.key(), cert.cert()).build();
     }
 
-    /** A client context trusting {@link #certificate()} (and checking the host name "localhost"). */
+    /** A client context trusting {@link #certificate()} (made for the host name "localhost"). */
     private static SslContext clientTls() throws Exception {
         return SslContextBuilder.forClient().trustManager(certificate().cert()).build();
     }
