@@ -30,6 +30,8 @@ import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,7 +46,7 @@ import java.util.Objects;
  * store.completion().addListener(f -> file.closeAsync());                 // then AioFileWriteComplete
  * }</pre>
  *
- * <h3>Messages</h3>
+ * <h2>Messages</h2>
  * <ul>
  * <li>{@link ByteBuf}: written.</li>
  * <li>{@link HttpContent}: its content written; a {@link LastHttpContent} ends the input (its trailing headers
@@ -57,7 +59,7 @@ import java.util.Objects;
  *     {@code HttpContent}s are released (the failure has already been reported).</li>
  * </ul>
  *
- * <h3>End of input</h3>
+ * <h2>End of input</h2>
  * The input ends at a {@link LastHttpContent}, at a {@link ChannelInputShutdownEvent} (half-closure, with
  * {@code ALLOW_HALF_CLOSURE}), at {@code channelInactive}, or when this handler is removed from the pipeline.
  * The handler then waits for the writes in flight, syncs the file ({@link AioFile#sync()}), fires the user
@@ -72,20 +74,21 @@ import java.util.Objects;
  * {@link #completion()} fails with a {@link PrematureChannelClosureException} (and {@code exceptionCaught} fires
  * while the handler is in the pipeline).
  *
- * <h3>Backpressure</h3>
+ * <h2>Backpressure</h2>
  * When more than the high-water mark of bytes is queued or being written, the handler turns the channel's
  * {@code autoRead} off, and turns it back on once the bytes in flight fall below the low-water mark (defaults
  * 1 MiB / 4 MiB). This is done only when {@code autoRead} was on when the handler was added (a channel read
  * manually is left to its reader); at the end or on failure, {@code autoRead} is restored to that original
- * value. At most one write is in flight: messages arriving meanwhile are queued and written together next.
+ * value. At most one write is in flight: messages arriving meanwhile are queued and written together next (one
+ * vectored {@link AioFile#write(ByteBuf[], long)} of up to 16 MiB).
  *
- * <h3>Failures</h3>
+ * <h2>Failures</h2>
  * A failed write or sync fires {@code exceptionCaught} with the {@link AioFile}'s {@link IOException} (naming
  * the errno and path), fails {@link #completion()} with it and releases every message queued; nothing is
  * dropped silently. The handler does not close the channel (do that in {@code exceptionCaught}) and never
  * closes the file.
  *
- * <h3>Threads</h3>
+ * <h2>Threads</h2>
  * All state lives on the channel's event loop. The file may be on any event loop: its completions are moved
  * to the channel's. If the channel's loop shuts down with a write in flight, the write's messages are
  * released on the file's loop and {@link #completion()} fails with an {@link IOException}.
@@ -95,6 +98,8 @@ import java.util.Objects;
 public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     /** The default water marks: low 1 MiB, high 4 MiB of bytes in flight. */
     public static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /** The most bytes one write gathers from queued messages (a larger single message is written alone). */
+    private static final long MAX_BATCH = 16 << 20;
 
     private final AioFile file;
     private final long startPosition;
@@ -102,9 +107,8 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     private final ChannelBoundPromise<Long> completion = new ChannelBoundPromise<>();
 
     private ChannelHandlerContext ctx;
-    /** Messages received and not written yet, with their contents in {@link #queuedContents}. */
-    private final ArrayDeque<Object> queued = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuf> queuedContents = new ArrayDeque<>();
+    /** Messages received and not written yet. */
+    private final ArrayDeque<Pending> queued = new ArrayDeque<>();
     /** Bytes queued or being written. */
     private long bytesInFlight;
     /** Bytes written successfully. */
@@ -244,8 +248,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        queued.add(msg);
-        queuedContents.add(data);
+        queued.add(new Pending(msg, data));
         bytesInFlight += n;
         if (bytesInFlight > waterMark.high() && originalAutoRead && !autoReadSuspended) {
             ChannelConfig config = ctx.channel().config();
@@ -268,23 +271,29 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        int count = queued.size();
-        Object[] msgs = queued.toArray();
-        ByteBuf[] contents = queuedContents.toArray(new ByteBuf[0]);
-        queued.clear();
-        queuedContents.clear();
+        // Everything queued, in one write (up to MAX_BATCH bytes, but at least one message).
+        ArrayList<Object> msgs = new ArrayList<>();
+        ArrayList<ByteBuf> contents = new ArrayList<>();
         long length = 0;
-        for (ByteBuf b : contents) {
-            length += b.readableBytes();
+        while (!queued.isEmpty()) {
+            int n = queued.peek().content.readableBytes();
+            if (!msgs.isEmpty() && length + n > MAX_BATCH) {
+                break;
+            }
+            Pending next = queued.poll();
+            msgs.add(next.msg);
+            contents.add(next.content);
+            length += n;
         }
         long expected = length;
         writing = true;
         long position = startPosition + written;
-        Future<? extends Number> f = count == 1 ? file.write(contents[0], position) : file.write(contents, position);
+        Future<? extends Number> f = contents.size() == 1 ? file.write(contents.get(0), position)
+                : file.write(contents.toArray(new ByteBuf[0]), position);
         LoopHop.whenDone(f, ctx.executor(), done -> onWritten(done, msgs, position, expected), done -> orphaned(msgs));
     }
 
-    private void onWritten(Future<? extends Number> f, Object[] msgs, long position, long expected) {
+    private void onWritten(Future<? extends Number> f, List<Object> msgs, long position, long expected) {
         for (Object m : msgs) {
             ReferenceCountUtil.release(m);
         }
@@ -306,13 +315,23 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
         writeNext();
     }
 
-    /** The channel's loop is gone with a write in flight: release, report, nothing else can run. */
-    private void orphaned(Object[] msgs) {
+    /**
+     * The channel's loop is gone with a write in flight: nothing runs there any more, so release this write's
+     * messages and the queued ones here, and fail the completion.
+     */
+    private void orphaned(List<Object> msgs) {
         for (Object m : msgs) {
             ReferenceCountUtil.release(m);
         }
+        releaseQueued();
         completion.tryFailure(new IOException("the event loop of " + ctx.channel() + " shut down while writing to "
                 + file));
+    }
+
+    private void releaseQueued() {
+        for (Pending m; (m = queued.poll()) != null; ) {
+            ReferenceCountUtil.release(m.msg);
+        }
     }
 
     private void endInput() {
@@ -352,10 +371,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failure = cause;
-        for (Object m; (m = queued.poll()) != null; ) {
-            ReferenceCountUtil.release(m);
-        }
-        queuedContents.clear();
+        releaseQueued();
         bytesInFlight = 0;
         restoreAutoRead();
         if (!ctx.isRemoved()) {
@@ -387,6 +403,17 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
     private void restoreAutoRead() {
         if (autoReadSuspended) {
             resumeAutoRead();
+        }
+    }
+
+    /** A message waiting to be written, and the bytes of it that are. */
+    private static final class Pending {
+        final Object msg;
+        final ByteBuf content;
+
+        Pending(Object msg, ByteBuf content) {
+            this.msg = msg;
+            this.content = content;
         }
     }
 

@@ -5,6 +5,8 @@
 package io.github.nettyaio.handler;
 
 import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.file.AlignedBuffers;
+import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -34,7 +36,7 @@ import java.util.concurrent.RejectedExecutionException;
  *    .addListener(f -> file.closeAsync());              // ChunkedAioFile never closes the file itself
  * }</pre>
  *
- * <h3>How it reads</h3>
+ * <h2>How it reads</h2>
  * Nothing is read before the first {@link #readChunk}: it issues up to {@code readAhead} reads
  * ({@link AioFile#readFully}) of {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and
  * returns {@code null}, which makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next
@@ -48,14 +50,15 @@ import java.util.concurrent.RejectedExecutionException;
  * reading ahead stops with it. Write this input through the first {@code ChunkedWriteHandler} of the pipeline
  * (the usual single one): that is the one resumed.
  *
- * <h3>Threads</h3>
+ * <h2>Threads</h2>
  * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
  * {@code ChunkedWriteHandler} on the channel's event loop ({@code readChunk} throws
- * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop). The
+ * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop, or runs on
+ * the calling thread once that loop is gone). The
  * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
  * loop, where all state of this input lives. {@link #length()} and {@link #progress()} may be read anywhere.
  *
- * <h3>Failures and closing</h3>
+ * <h2>Failures and closing</h2>
  * A failed read (an {@code IOException} naming the errno, {@link java.nio.channels.ClosedChannelException} when
  * the file was closed, or an {@link EOFException} when the file ends before {@code offset + length}) is thrown
  * by the {@code readChunk} that reaches that chunk, so {@code ChunkedWriteHandler} fails the write's promise
@@ -63,12 +66,22 @@ import java.util.concurrent.RejectedExecutionException;
  * closes) releases every chunk read ahead; a read still in flight is cancelled (best effort) and its buffer is
  * released only once its completion arrives. Closing this input does <b>not</b> close the {@link AioFile}.
  * If the channel's loop shuts down with reads in flight, their buffers are released on the file's loop.
+ *
+ * <h2>O_DIRECT</h2>
+ * For a file opened with {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}, {@code offset} and {@code chunkSize}
+ * must be multiples of {@link #DIRECT_ALIGNMENT}; chunks are read into aligned buffers (no staging copy), and the
+ * last one, whatever the region's length, is read in whole blocks and cut to size.
  */
 public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     /** The chunk size of the constructors that take none: 64 KiB. */
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
     /** The number of chunks read ahead when not given: 2. */
     public static final int DEFAULT_READ_AHEAD = 2;
+    /**
+     * The alignment of offsets, chunk sizes and read lengths for files opened with
+     * {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}: 4096 (safe for every common device).
+     */
+    public static final int DIRECT_ALIGNMENT = 4096;
 
     private final Channel channel;
     private final AioFile file;
@@ -76,6 +89,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     private final long endOffset;
     private final int chunkSize;
     private final int readAhead;
+    /** The file is open with O_DIRECT: reads are aligned, into aligned buffers. */
+    private final boolean direct;
 
     /** Reads issued and chunks read, in file order; only touched on the channel's loop. */
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
@@ -88,6 +103,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     private boolean waiting;
     /** Inside {@link #readChunk}: a completion delivered inline must not resume the transfer re-entrantly. */
     private boolean inReadChunk;
+    /** The channel's loop, where the state lives: set by the first {@link #readChunk}. */
+    private volatile EventLoop owner;
     /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
     private Throwable failure;
 
@@ -147,6 +164,11 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         if (readAhead <= 0) {
             throw new IllegalArgumentException("readAhead must be positive: " + readAhead);
         }
+        this.direct = file.fd() instanceof PosixFileDescriptor && ((PosixFileDescriptor) file.fd()).isDirect();
+        if (direct && (offset % DIRECT_ALIGNMENT != 0 || chunkSize % DIRECT_ALIGNMENT != 0)) {
+            throw new IllegalArgumentException(file + " is open with O_DIRECT: offset (" + offset + ") and chunkSize ("
+                    + chunkSize + ") must be multiples of " + DIRECT_ALIGNMENT);
+        }
         this.startOffset = offset;
         this.endOffset = offset + length;
         this.chunkSize = chunkSize;
@@ -196,19 +218,20 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         if (closed) {
             return;
         }
-        if (!channel.isRegistered()) {
-            closed = true;                   // readChunk never ran (it runs on the channel's loop): nothing read
+        EventLoop loop = owner;
+        if (loop == null) {
+            closed = true;                   // readChunk never ran: nothing was read
             return;
         }
-        EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             close0();
         } else {
             try {
                 loop.execute(this::close0);
             } catch (RejectedExecutionException e) {
-                // The loop is gone: its pending completions release their buffers themselves (orphan path).
-                closed = true;
+                // The loop is gone, nothing runs there any more: close here. Reads still in flight find it
+                // gone too and release their buffers themselves (the orphan path of fillReadAhead).
+                close0();
             }
         }
     }
@@ -248,8 +271,12 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
-        if (!channel.eventLoop().inEventLoop()) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
             throw new IllegalStateException("readChunk must be called on " + channel + "'s event loop");
+        }
+        if (owner == null) {
+            owner = loop;
         }
         if (failure != null) {
             throw asException(failure);
@@ -299,12 +326,25 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             int n = (int) Math.min(chunkSize, endOffset - nextReadOffset);
             long position = nextReadOffset;
             nextReadOffset += n;
-            Slot slot = new Slot(channel.alloc().directBuffer(n, n), position);
+            Slot slot = new Slot(newBuffer(n), position, n);
             slots.add(slot);
             Future<Integer> f = file.readFully(slot.buf, position);
             slot.future = f;
-            LoopHop.whenDone(f, channel.eventLoop(), done -> onRead(slot, done), done -> slot.release());
+            LoopHop.whenDone(f, owner, done -> onRead(slot, done), done -> slot.release());
         }
+    }
+
+    /**
+     * A direct buffer from the channel's allocator for a chunk of {@code n} bytes: exactly {@code n}, or for an
+     * O_DIRECT file {@code n} rounded up to {@link #DIRECT_ALIGNMENT}, at an aligned address (the read of the
+     * last chunk then asks for whole blocks and the surplus is cut off).
+     */
+    private ByteBuf newBuffer(int n) {
+        if (!direct) {
+            return channel.alloc().directBuffer(n, n);
+        }
+        int aligned = (n + DIRECT_ALIGNMENT - 1) & -DIRECT_ALIGNMENT;
+        return AlignedBuffers.allocate(channel.alloc(), DIRECT_ALIGNMENT, aligned);
     }
 
     /** On the channel's loop: a read completed (successfully, failed or cancelled). */
@@ -316,8 +356,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         slot.done = true;
         if (f.isSuccess()) {
             int n = f.getNow();
-            int expected = slot.buf.capacity();
-            if (n != expected) {
+            int expected = slot.length;
+            if (n > expected) {              // O_DIRECT: whole blocks were read past the region's end
+                slot.buf.writerIndex(slot.buf.readerIndex() + expected);
+            } else if (n != expected) {
                 slot.cause = new EOFException(file + " ends before offset " + (slot.position + expected)
                         + ": read " + Math.max(n, 0) + " of " + expected + " bytes at offset " + slot.position
                         + " (the region is [" + startOffset + ", " + endOffset + "))");
@@ -364,15 +406,18 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     /** One read: its buffer (until handed out or released), its future and its outcome. */
     private static final class Slot {
         final long position;
+        /** The chunk's length (its buffer may be larger, for O_DIRECT). */
+        final int length;
         ByteBuf buf;
         Future<Integer> future;
         boolean done;
         boolean abandoned;
         Throwable cause;
 
-        Slot(ByteBuf buf, long position) {
+        Slot(ByteBuf buf, long position, int length) {
             this.buf = buf;
             this.position = position;
+            this.length = length;
         }
 
         void release() {

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -90,6 +91,8 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
      */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         final Queue<Object> messages = new ConcurrentLinkedQueue<>();
+        /** The bytes of the ByteBufs passed on (touched on the channel's loop only). */
+        long bytesPassedOn;
         final Promise<AioFileWriteComplete> complete = GlobalEventExecutor.INSTANCE.newPromise();
         final Promise<Throwable> exception = GlobalEventExecutor.INSTANCE.newPromise();
         final boolean reply;
@@ -101,6 +104,9 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             messages.add(msg instanceof ByteBuf ? "ByteBuf" : msg);
+            if (msg instanceof ByteBuf) {
+                bytesPassedOn += ((ByteBuf) msg).readableBytes();
+            }
             ReferenceCountUtil.release(msg);
         }
 
@@ -223,6 +229,82 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             assertArrayEquals(data, Arrays.copyOfRange(stored, prefix.length, stored.length));
             assertTrue(recorder.messages.isEmpty(), "every ByteBuf was consumed: " + recorder.messages);
             assertFalse(recorder.exception.isDone());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void removalMidStreamEndsTheInput(LoopType type) throws Exception {
+        byte[] data = random(4 << 20);
+        Path p = dir.resolve("removed.bin");
+        try (AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE)) {
+            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0);
+            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
+            Recorder recorder = new Recorder(false);
+            long[] forwarded = new long[1];
+            ChannelInboundHandlerAdapter splitter = new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    forwarded[0] += ((ByteBuf) msg).readableBytes();
+                    ctx.fireChannelRead(msg);
+                    if (forwarded[0] > (1 << 20) && ctx.pipeline().context(handler) != null) {
+                        ctx.pipeline().remove(handler);     // the rest goes past it, to the recorder
+                    }
+                }
+            };
+            Channel server = server(type, child, ch -> ch.pipeline().addLast(splitter, handler, recorder), b -> { });
+            try {
+                SocketSupport.Collector client = send(type, server, data, false);
+                long stored = await(handler.completion());
+                await(client.received);
+                awaitClosed(child);
+                long passedOn = AioTestSupport.onLoop((IoEventLoop) await(child).eventLoop(),
+                        () -> recorder.bytesPassedOn);
+                assertTrue(stored > (1 << 20) && stored < data.length, "stored " + stored);
+                assertEquals(data.length, stored + passedOn);
+                assertFalse(recorder.complete.isDone(), "no event once removed");
+                assertArrayEquals(Arrays.copyOf(data, (int) stored), Files.readAllBytes(p));
+            } finally {
+                server.close().sync();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void channelLoopShutdownMidUploadReleasesEverythingAndCompletes(LoopType type) throws Exception {
+        byte[] data = random(16 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        IoEventLoopGroup group = ownGroup(type);      // the channels' own loop, shut down under the upload
+        Path p = dir.resolve("shutdown.bin");
+        AioFile f = AioFile.open(fileLoop(type, false), p, CREATE, WRITE);
+        try {
+            AioFileWriteHandler handler = new AioFileWriteHandler(f, 0);
+            Channel server = SocketSupport.server(type, group, ch -> {
+                ch.config().setAllocator(alloc);
+                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                    private long seen;
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        seen += ((ByteBuf) msg).readableBytes();
+                        ctx.fireChannelRead(msg);
+                        if (seen > (1 << 20)) {
+                            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                        }
+                    }
+                }, handler);
+            }).bind(SocketSupport.localhost()).sync().channel();
+            Channel c = SocketSupport.client(type, group, ch -> { }).connect(server.localAddress()).sync().channel();
+            c.writeAndFlush(Unpooled.wrappedBuffer(data));
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
+            // fails when the loop went with a write or the sync in flight, else succeeds: never hangs
+            assertTrue(handler.completion().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "completion completes");
+            alloc.assertAllReleasedAfterClosing(f);
+            byte[] stored = Files.readAllBytes(p);
+            assertArrayEquals(Arrays.copyOf(data, stored.length), stored, "what was stored is a prefix of the input");
+        } finally {
+            f.close();
         }
     }
 

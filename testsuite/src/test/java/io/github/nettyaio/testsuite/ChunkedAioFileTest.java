@@ -7,6 +7,7 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
+import io.github.nettyaio.sys.AioOpenOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -50,14 +51,17 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +75,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static io.github.nettyaio.testsuite.AioTestSupport.TIMEOUT_SECONDS;
 import static io.github.nettyaio.testsuite.AioTestSupport.await;
@@ -82,7 +87,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -302,7 +306,82 @@ class ChunkedAioFileTest extends PipelineTestBase {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
-    void httpChunkedGzipDecodedByteForByte(LoopType type) throws Exception {
+    void queuedInputsAreServedInOrder(LoopType type) throws Exception {
+        byte[] data = random((2 << 20) + 99);
+        long[][] regions = {{1 << 20, (1 << 20) + 99}, {5, 1}, {0, 0}, {0, 1 << 20}, {77, 3 * CHUNK}};
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (long[] r : regions) {
+            expected.write(data, (int) r[0], (int) r[1]);
+        }
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Promise<Channel> child = GlobalEventExecutor.INSTANCE.newPromise();
+            Channel server = SocketSupport.server(type, ch -> {
+                child.trySuccess(ch);
+                ch.pipeline().addLast(new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        for (long[] r : regions) {      // all queued at once, behind each other
+                            ctx.write(new ChunkedAioFile(ch, f, r[0], r[1], CHUNK, 3));
+                        }
+                        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                        ctx.fireChannelActive();
+                    }
+                });
+            }).bind(SocketSupport.localhost()).sync().channel();
+            try {
+                SocketSupport.Collector collector = new SocketSupport.Collector();
+                SocketSupport.client(type, ch -> ch.pipeline().addLast(collector)).connect(server.localAddress()).sync();
+                assertArrayEquals(expected.toByteArray(), await(collector.received));
+                assertTrue(await(child).closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            } finally {
+                server.close().sync();
+            }
+        }
+    }
+
+    /** Regions of an O_DIRECT file: aligned starts, any length, ending inside the file or at its unaligned end. */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void servesDirectIoRegions(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
+        byte[] data = random(5 * 4096 + 1234);
+        Path p = file(data);
+        AioFile f;
+        try {
+            f = AioFile.open(fileLoop(type, sameLoop), p, engine, READ, AioOpenOption.DIRECT);
+        } catch (IOException e) {
+            Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
+            return;
+        }
+        try {
+            long[][] regions = {{0, data.length}, {4096, 100}, {8192, 2 * 4096}, {0, 4096 + 1}, {4096, data.length - 4096},
+                    {0, 0}};
+            for (long[] r : regions) {
+                Transfer t = serve(type, f, (ch, file) -> new ChunkedAioFile(ch, file, r[0], r[1], 2 * 4096));
+                String what = "region " + Arrays.toString(r);
+                assertTrue(t.write.isSuccess(), () -> what + ": " + t.write.cause());
+                assertArrayEquals(Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])), t.received, what);
+            }
+            Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+            try {
+                assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 100, 10, 4096));
+                assertThrows(IllegalArgumentException.class, () -> new ChunkedAioFile(ch, f, 0, 10, 1000));
+            } finally {
+                ch.close().sync();
+            }
+        } finally {
+            f.close();
+        }
+    }
+
+    static Stream<Arguments> loopsWithAndWithoutTls() {
+        return SocketSupport.loops().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, TLS: {1}")
+    @MethodSource("loopsWithAndWithoutTls")
+    void httpChunkedGzipDecodedByteForByte(LoopType type, boolean tls) throws Exception {
+        SslContext serverTls = tls ? serverTls() : null;
+        SslContext clientTls = tls ? clientTls() : null;
         // Half random, half text: compressible enough to show that gzip was applied.
         byte[] text = "netty-aio serves files without blocking the event loop. ".repeat(20_000)
                 .getBytes(StandardCharsets.US_ASCII);
@@ -314,9 +393,12 @@ class ChunkedAioFileTest extends PipelineTestBase {
         Promise<byte[]> body = GlobalEventExecutor.INSTANCE.newPromise();
         AtomicReference<Channel> child = new AtomicReference<>();
         try (AioFile f = AioFile.open(fileLoop(type, false), p, READ)) {
-            Channel server = SocketSupport.server(type, ch -> child.set(ch)).childHandler(SocketSupport.init(ch -> {
-              child.set(ch);
-              ch.pipeline().addLast(new HttpServerCodec(),
+            Channel server = SocketSupport.server(type, ch -> {
+                child.set(ch);
+                if (tls) {
+                    ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new HttpServerCodec(),
                     new HttpContentCompressor(), new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -330,9 +412,13 @@ class ChunkedAioFileTest extends PipelineTestBase {
                             ReferenceCountUtil.release(msg);
                         }
                     });
-            })).bind(SocketSupport.localhost()).sync().channel();
+            }).bind(SocketSupport.localhost()).sync().channel();
             try {
-                Channel client = SocketSupport.client(type, ch -> ch.pipeline().addLast(new HttpClientCodec(),
+                Channel client = SocketSupport.client(type, ch -> {
+                    if (tls) {
+                        ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), "localhost", 0));
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec(),
                         new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -368,7 +454,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                                 body.tryFailure(cause);
                             }
-                        })).connect(server.localAddress()).sync().channel();
+                        });
+                }).connect(server.localAddress()).sync().channel();
                 DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/data");
                 req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
                 req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP);
@@ -384,6 +471,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /** A self-signed certificate for "localhost" (made once per class). */
     private static synchronized SelfSignedCertificate certificate() throws Exception {
         if (certificate == null) {
             certificate = new SelfSignedCertificate("localhost");
@@ -391,12 +479,21 @@ class ChunkedAioFileTest extends PipelineTestBase {
         return certificate;
     }
 
+    private static SslContext serverTls() throws Exception {
+        SelfSignedCertificate cert = certificate();
+        return SslContextBuilder.forServer(cert.key(), cert.cert()).build();
+    }
+
+    /** A client context trusting {@link #certificate()} (made for the host name "localhost"). */
+    private static SslContext clientTls() throws Exception {
+        return SslContextBuilder.forClient().trustManager(certificate().cert()).build();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void servesOverTls(LoopType type) throws Exception {
-        SelfSignedCertificate cert = certificate();
-        SslContext serverCtx = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
-        SslContext clientCtx = SslContextBuilder.forClient().trustManager(cert.cert()).build();
+        SslContext serverCtx = serverTls();
+        SslContext clientCtx = clientTls();
         byte[] data = random(2 * (1 << 20) + 5);
         try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
             Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
@@ -512,9 +609,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertFalse(t.write.isSuccess());
             assertTrue(t.received.length < data.length);
             assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
-            drain(f, t.child);
-            assertTrue(alloc.allocated() > 0);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f, t.child.eventLoop());
         }
     }
 
@@ -523,8 +618,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void channelLoopShutdownMidTransferReleasesEverything(LoopType type) throws Exception {
         byte[] data = random(16 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
-        IoEventLoopGroup group = type.newGroup(1);     // the channels' own loop, shut down under the transfer
-        socketsClosedByLoopTeardown();
+        IoEventLoopGroup group = ownGroup(type);     // the channels' own loop, shut down under the transfer
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
         try {
             Channel server = SocketSupport.server(type, group, ch -> {
@@ -550,25 +644,9 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 }
             })).connect(server.localAddress()).sync();
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
-            await(f.closeAsync());                  // every read issued has completed
-            for (int i = 0; i < 2; i++) {            // and its completion was handed on (or released: orphaned)
-                AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            }
-            assertTrue(alloc.allocated() > 0);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f);   // the reads orphaned by the loop released their buffers
         } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
             f.close();
-        }
-    }
-
-    /** Waits until every read issued on {@code f} so far has completed and its completion reached the channel. */
-    private static void drain(AioFile f, Channel ch) throws Exception {
-        // Every completion has already been posted to the file's loop (closeAsync completed or the channel closed);
-        // passing through both loops twice orders us after the tasks that hop it to the channel's loop.
-        for (int i = 0; i < 2; i++) {
-            AioTestSupport.onLoop(f.eventLoop(), () -> null);
-            AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> null);
         }
     }
 
@@ -608,13 +686,90 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 return null;
             });
             assertEquals(5, alloc.allocated());
-            await(f.closeAsync());            // every read issued has completed
-            drain(f, ch);
-            assertEquals(List.of(), alloc.unreleased());
+            alloc.assertAllReleasedAfterClosing(f, ch.eventLoop());
             assertThrows(IllegalStateException.class, () -> in.readChunk(ch.alloc()), "off the channel's loop");
         } finally {
             f.close();
             ch.close().sync();
+        }
+    }
+
+    /**
+     * Closes inputs at many points while reads complete (closing on the loop and from another thread, after 0 to 2
+     * chunks taken, with 1 to 4 reads ahead): every chunk handed out holds the right bytes and every buffer is
+     * released exactly once.
+     */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void closeRacingCompletionsReleasesEveryBuffer(AioEngine engine, LoopType type, boolean sameLoop)
+            throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+        IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+        AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
+        try {
+            for (int i = 0; i < 30; i++) {
+                ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 16384, 1 + i % 4);
+                for (int k = 0; k <= i % 3; k++) {
+                    AioTestSupport.onLoop(loop, () -> {
+                        int at = (int) in.currentOffset();
+                        ByteBuf chunk = in.readChunk(ch.alloc());
+                        if (chunk != null) {
+                            try {
+                                assertArrayEquals(Arrays.copyOfRange(data, at, at + 16384),
+                                        io.netty.buffer.ByteBufUtil.getBytes(chunk));
+                            } finally {
+                                chunk.release();
+                            }
+                        }
+                        return null;
+                    });
+                }
+                if (i % 2 == 0) {
+                    AioTestSupport.onLoop(loop, () -> {
+                        in.close();
+                        return null;
+                    });
+                } else {
+                    in.close();                  // from another thread: handed to the loop
+                }
+            }
+            alloc.assertAllReleasedAfterClosing(f, loop);
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void closeAfterTheChannelLoopIsGoneReleasesEveryBuffer(LoopType type) throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Promise<Void> resumed = GlobalEventExecutor.INSTANCE.newPromise();
+        IoEventLoopGroup group = ownGroup(type);
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            Channel ch = SocketSupport.client(type, group, c -> c.pipeline().addLast(new ChannelDuplexHandler() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    resumed.trySuccess(null);
+                    ctx.flush();
+                }
+            })).option(ChannelOption.ALLOCATOR, alloc).register().sync().channel();
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 8);
+            assertNull(AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> in.readChunk(ch.alloc())));
+            await(resumed);                        // the first chunk is held, later ones held or in flight
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            in.close();                            // from here: the loop is gone
+            assertTrue(in.isEndOfInput());
+            assertEquals(8, alloc.allocated());
+            alloc.assertAllReleasedAfterClosing(f);
+        } finally {
+            f.close();
         }
     }
 
@@ -634,7 +789,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertEquals(ChunkedAioFile.DEFAULT_CHUNK_SIZE, whole.chunkSize());
             assertEquals(ChunkedAioFile.DEFAULT_READ_AHEAD, whole.readAhead());
             assertSame(f, whole.file());
-            assertNotSame(null, whole.toString());
+            assertTrue(whole.toString().contains("[0, 10)"), whole.toString());
             whole.close();
         } finally {
             ch.close().sync();

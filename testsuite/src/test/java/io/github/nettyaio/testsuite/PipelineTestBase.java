@@ -5,15 +5,20 @@
 package io.github.nettyaio.testsuite;
 
 import io.github.nettyaio.testing.FdCount;
+import io.netty.channel.IoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.channel.IoEventLoopGroup;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,6 +32,7 @@ abstract class PipelineTestBase {
     Path dir;
     private Map<Integer, String> fdsBefore;
     private boolean socketsClosedByTeardown;
+    private final List<IoEventLoopGroup> ownGroups = new ArrayList<>();
 
     @BeforeEach
     void warmUpAndCount() throws Exception {
@@ -36,16 +42,24 @@ abstract class PipelineTestBase {
     }
 
     /**
-     * For a test that shuts its own socket loop down under open channels: the sockets of an io_uring loop are then
-     * closed by the kernel's asynchronous ring teardown, after the loop has terminated, with nothing to wait on. The
-     * descriptor check then leaves sockets out (files, pipes and rings are still counted).
+     * A one-loop socket group of {@code type} for a test that shuts it down under open channels (it is shut down
+     * after the test in any case). The sockets of an io_uring loop are then closed by the kernel's asynchronous
+     * ring teardown, after the loop has terminated, with nothing to wait on: the descriptor check of such a test
+     * leaves sockets out (files, pipes and rings are still counted).
      */
-    void socketsClosedByLoopTeardown() {
+    IoEventLoopGroup ownGroup(LoopType type) {
+        IoEventLoopGroup g = type.newGroup(1);
+        ownGroups.add(g);
         socketsClosedByTeardown = true;
+        return g;
     }
 
     @AfterEach
     void noFdLeak() throws Exception {
+        for (IoEventLoopGroup g : ownGroups) {
+            g.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        ownGroups.clear();
         SocketSupport.settle(fdsBefore);
         List<String> leaked = FdCount.openedSince(fdsBefore);
         // The JVM itself briefly opens its cgroup's files (e.g. memory.limit_in_bytes when the JIT sizes its

@@ -7,11 +7,17 @@ package io.github.nettyaio.testsuite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.github.nettyaio.file.AioFile;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A channel allocator (set with {@code ChannelOption.ALLOCATOR}) that remembers every direct buffer it
@@ -44,6 +50,25 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
     /** How many direct buffers were allocated. */
     int allocated() {
         return direct.size();
+    }
+
+    /**
+     * Closes {@code file}, which waits for every operation issued on it; lets each completion reach its handler
+     * (passing twice through the file's loop and each of {@code loops} still running, which orders this after the
+     * tasks that hop completions there); then asserts that buffers were allocated and all of them released.
+     */
+    void assertAllReleasedAfterClosing(AioFile file, EventLoop... loops) throws Exception {
+        AioTestSupport.await(file.closeAsync());
+        for (int i = 0; i < 2; i++) {
+            AioTestSupport.onLoop(file.eventLoop(), () -> null);
+            for (EventLoop l : loops) {
+                if (!l.isShuttingDown()) {
+                    AioTestSupport.onLoop((IoEventLoop) l, () -> null);
+                }
+            }
+        }
+        assertTrue(allocated() > 0, "nothing was allocated");
+        assertEquals(List.of(), unreleased(), "buffers not released");
     }
 
     /** Descriptions of the direct buffers not released yet. */
