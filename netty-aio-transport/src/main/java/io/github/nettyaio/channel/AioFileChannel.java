@@ -63,7 +63,8 @@ import java.util.concurrent.RejectedExecutionException;
  * otherwise reads go on until the buffer is full), and the file may have grown since, so a short read that ends
  * before the size is followed by a read of the rest (under O_DIRECT from the aligned position before it,
  * delivering only the bytes not delivered yet). A read error, or an {@code fstat} failure, fires
- * {@code exceptionCaught} with the {@link IOException} and closes the channel. Writing to a reading channel fails the write's promise with {@link UnsupportedOperationException}.
+ * {@code exceptionCaught} with the {@link IOException} and closes the channel. Writing to a reading channel fails
+ * the write's promise with {@link UnsupportedOperationException}.
  *
  * <h2>Writing: {@link AioFileAddress#write(java.nio.file.Path, OpenOption...)}</h2>
  * Every {@link ByteBuf} written is appended, in order, starting at the end of the existing file (or at 0 with
@@ -106,8 +107,8 @@ import java.util.concurrent.RejectedExecutionException;
  * connected or still connecting, it stays on the loop it connected on, where its file's futures complete:
  * registering it with another loop (after {@code deregister()}) fails that {@code register} future with
  * Netty's {@link IllegalStateException} ("incompatible event loop type") and leaves the channel as it was; it can
- * be registered again with its own loop. Connect failures fail the connect future with {@link AioFile#open}'s exception (e.g.
- * {@link java.nio.file.NoSuchFileException}) and close the channel. {@link #localAddress()} and
+ * be registered again with its own loop. Connect failures fail the connect future with {@link AioFile#open}'s
+ * exception (e.g. {@link java.nio.file.NoSuchFileException}) and close the channel. {@link #localAddress()} and
  * {@link #remoteAddress()} are the {@link AioFileAddress}; {@link #isActive()} is true from connect to close.
  */
 public final class AioFileChannel extends AbstractChannel {
@@ -624,7 +625,7 @@ public final class AioFileChannel extends AbstractChannel {
         }
     }
 
-    /** One read of the window: {@code length} bytes at {@code position}, of which the first {@code skip} were delivered. */
+    /** One read of the window: {@code length} bytes at {@code position}; the first {@code skip} were delivered. */
     private static final class ReadOp {
         private ByteBuf buf;
         final long position;
@@ -948,7 +949,7 @@ public final class AioFileChannel extends AbstractChannel {
             }
         }
 
-        /** Completes {@code to} like {@code from}: at once when it is done (no listener needed once the loop is gone). */
+        /** Completes {@code to} like {@code from}: at once when done (no listener, which a dead loop can't run). */
         private void propagate(ChannelFuture from, ChannelPromise to) {
             if (from.isDone()) {
                 copyOutcome(from, to);
