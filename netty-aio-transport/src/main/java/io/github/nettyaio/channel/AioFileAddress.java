@@ -20,6 +20,10 @@ import java.util.Set;
  * It is also the channel's {@link AioFileChannel#localAddress() local} and
  * {@link AioFileChannel#remoteAddress() remote} address. Immutable.
  *
+ * <p>A {@link #write write} address means appending for a single writer, not {@code O_APPEND}: the channel
+ * writes from the size the file had at connect on, and does not see other writers or truncations (see
+ * {@link #write(Path, OpenOption...)}).
+ *
  * <pre>{@code
  * new Bootstrap().group(loop).channel(AioFileChannel.class).handler(...)
  *         .connect(AioFileAddress.read(Paths.get("access.log")));
@@ -74,10 +78,17 @@ public final class AioFileAddress extends SocketAddress {
      * A channel connected to this address appends what the pipeline writes to {@code path}, creating the file
      * if it does not exist and starting at its end if it does. {@code WRITE} and {@code CREATE} are implied.
      *
+     * <p>Appending is positional, for a single writer: the channel takes the file's size once, when it connects,
+     * and writes from there on at positions it counts itself; the file is not opened with {@code O_APPEND}.
+     * Another writer appending to the same file meanwhile, or a truncation while the channel writes (logrotate's
+     * {@code copytruncate}), is not seen: the channel overwrites the other writer's bytes, or, after a truncation,
+     * writes at its old offsets past the new end (leaving a hole of zeros). See {@link AioFileChannel}.
+     *
      * <p>Options: {@code TRUNCATE_EXISTING} (start from an empty file), {@code CREATE_NEW} (fail the connect
      * with {@link java.nio.file.FileAlreadyExistsException} if the file exists), {@code DSYNC}, {@code SYNC},
      * {@link AioOpenOption#DIRECT} (then every write's length must keep the file size a multiple of 4096), and
-     * {@code APPEND}, which changes nothing (the channel always appends).
+     * {@code APPEND}, which changes nothing (the channel always appends, positionally as above: it does not
+     * make the writes {@code O_APPEND}).
      *
      * @throws NullPointerException     {@code path} or an option is null
      * @throws IllegalArgumentException {@code READ} or another option that is not listed above

@@ -9,6 +9,7 @@ import io.github.nettyaio.file.AlignedBuffers;
 import io.github.nettyaio.sys.AioOpenOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
@@ -57,8 +58,13 @@ import java.util.concurrent.RejectedExecutionException;
  * completed), then one {@code channelReadComplete}; with {@code autoRead} off, nothing is delivered without a
  * {@code read()}. Up to {@link AioFileChannelOption#READ_AHEAD} reads are kept in flight ahead of the pipeline
  * once the first read was requested. At EOF the channel closes itself ({@code channelInactive}, then
- * {@link #closeFuture()}). A read error fires {@code exceptionCaught} with the {@link IOException} and closes
- * the channel. Writing to a reading channel fails the write's promise with {@link UnsupportedOperationException}.
+ * {@link #closeFuture()}). EOF is a short read that ends at or past the file's size, looked at ({@code fstat})
+ * when that read is delivered: a read may be short anywhere (under O_DIRECT it is one {@code pread} per buffer,
+ * otherwise reads go on until the buffer is full), and the file may have grown since, so a short read that ends
+ * before the size is followed by a read of the rest (under O_DIRECT from the aligned position before it,
+ * delivering only the bytes not delivered yet). A read error, or an {@code fstat} failure, fires
+ * {@code exceptionCaught} with the {@link IOException} and closes the channel. Writing to a reading channel fails
+ * the write's promise with {@link UnsupportedOperationException}.
  *
  * <h2>Writing: {@link AioFileAddress#write(java.nio.file.Path, OpenOption...)}</h2>
  * Every {@link ByteBuf} written is appended, in order, starting at the end of the existing file (or at 0 with
@@ -73,12 +79,22 @@ import java.util.concurrent.RejectedExecutionException;
  * connects, and an explicit {@code read()} fires {@code exceptionCaught} with an
  * {@link UnsupportedOperationException} (the channel stays open).
  *
+ * <p><b>Single writer, not {@code O_APPEND}.</b> The channel appends positionally: it takes the file's size once,
+ * at connect, and writes each buffer at the position that follows the previous one ({@code APPEND} is accepted and
+ * means exactly this; the file is never opened with {@code O_APPEND}). It assumes it is the file's only writer
+ * while connected and never looks at the size again: bytes another process, {@link AioFile} or channel appends to
+ * the same file meanwhile are overwritten (or overwrite the channel's), and a truncation while the channel writes
+ * (logrotate's {@code copytruncate}) is not seen: later writes land at the old offsets, leaving a hole of zeros
+ * before them. Rotate by renaming the file and connecting a new channel (logrotate's {@code create} mode), and
+ * give each file one writing channel.
+ *
  * <h2>Closing</h2>
  * {@link #close()} on a writing channel first flushes what was written but not flushed, writes everything,
  * {@code fsync}s, closes the file, and only then completes ({@code channelInactive}, {@link #closeFuture()}):
  * data accepted by {@code write} is never dropped; writes issued after {@code close()} fail with
  * {@link ClosedChannelException}. The close promise fails with the {@code fsync}/{@code close} error, if any
- * (the channel is closed regardless). On a reading channel, {@code close()} cancels the reads in flight,
+ * (the channel is closed regardless); a {@code close()} made while a close is draining completes with that first
+ * close's outcome, failure included. On a reading channel, {@code close()} cancels the reads in flight,
  * releases every buffer it still holds once its read has completed, and completes after the file is closed.
  * A channel whose event loop shuts down is closed the same way from the loop's shutdown hook; operations the
  * dead loop can no longer complete fail with an {@link IOException} (their memory stays safe, see
@@ -87,9 +103,12 @@ import java.util.concurrent.RejectedExecutionException;
  * <h2>Event loops</h2>
  * Any {@link IoEventLoop} the {@link AioFileChannelOption#ENGINE engine} supports: NIO, epoll, io_uring,
  * kqueue. The channel registers no {@link io.netty.channel.IoHandle} with the loop (it has no descriptor for
- * the loop's selector to watch; its completions arrive through the {@link AioFile}); once connected it can't
- * move to another loop. Connect failures fail the connect future with {@link AioFile#open}'s exception (e.g.
- * {@link java.nio.file.NoSuchFileException}) and close the channel. {@link #localAddress()} and
+ * the loop's selector to watch; its completions arrive through the {@link AioFile}). From {@code connect} on,
+ * connected or still connecting, it stays on the loop it connected on, where its file's futures complete:
+ * registering it with another loop (after {@code deregister()}) fails that {@code register} future with
+ * Netty's {@link IllegalStateException} ("incompatible event loop type") and leaves the channel as it was; it can
+ * be registered again with its own loop. Connect failures fail the connect future with {@link AioFile#open}'s
+ * exception (e.g. {@link java.nio.file.NoSuchFileException}) and close the channel. {@link #localAddress()} and
  * {@link #remoteAddress()} are the {@link AioFileAddress}; {@link #isActive()} is true from connect to close.
  */
 public final class AioFileChannel extends AbstractChannel {
@@ -107,6 +126,11 @@ public final class AioFileChannel extends AbstractChannel {
     private volatile State state = State.OPEN;
     private volatile AioFileAddress address;
     private volatile AioFile file;
+    /**
+     * The loop chosen at connect: the file's futures complete there, so from connect on the channel refuses
+     * every other loop ({@link #isCompatible}, which Netty checks before it reassigns {@link #eventLoop()}).
+     */
+    private volatile EventLoop boundLoop;
     private boolean direct;
     private ChannelPromise connectPromise;
     private Future<AioFile> opening;
@@ -133,6 +157,8 @@ public final class AioFileChannel extends AbstractChannel {
 
     // Closing.
     private Runnable pendingClose;
+    /** Promises of close() calls made while a close drained: they complete with that close's outcome. */
+    private List<ChannelPromise> laterClosePromises;
     private boolean finishingClose;
     private boolean fileClosed;
     private Throwable closeError;
@@ -193,9 +219,19 @@ public final class AioFileChannel extends AbstractChannel {
         return new FileUnsafe();
     }
 
-    /** Any {@link IoEventLoop}: the engine (chosen at connect) says whether it can run there. */
+    /**
+     * Any {@link IoEventLoop} (the engine, chosen at connect, says whether it can run there) until the channel
+     * connects; from then on only the loop it connected on, as the file's completions run there. Netty checks this
+     * before it reassigns the channel's loop, so a refused {@code register} leaves the channel as it was.
+     */
     @Override
     protected boolean isCompatible(EventLoop loop) {
+        EventLoop bound = boundLoop;
+        if (bound != null && loop != bound) {
+            logger.debug("{}: refusing to move to {}: the channel connected on {}, where its file completes",
+                    this, loop, bound);
+            return false;
+        }
         return loop instanceof IoEventLoop;
     }
 
@@ -211,12 +247,7 @@ public final class AioFileChannel extends AbstractChannel {
 
     @Override
     protected void doRegister(ChannelPromise promise) {
-        AioFile f = file;
-        if (f != null && f.eventLoop() != eventLoop()) {
-            promise.setFailure(new IllegalStateException("a connected AioFileChannel can't move to another event loop"
-                    + " (its file completes on " + f.eventLoop() + ")"));
-            return;
-        }
+        // Another loop than boundLoop never gets here: isCompatible refused it before Netty reassigned eventLoop().
         if (eventLoop() instanceof SingleThreadEventExecutor) {
             ((SingleThreadEventExecutor) eventLoop()).addShutdownHook(shutdownHook);
         }
@@ -259,6 +290,15 @@ public final class AioFileChannel extends AbstractChannel {
         }
         discardWindow();
         closeFile();
+        if (prev == State.CLOSING && pendingClose != null) {
+            // Closed forcibly while a close drained (closeForcibly, unsafe().disconnect()): finish that close, and
+            // complete its promise and those waiting for it, once this one is done.
+            try {
+                eventLoop().execute(this::runPendingClose);
+            } catch (RejectedExecutionException ex) {
+                logger.debug("{}: closed forcibly after its event loop shut down", this, ex);
+            }
+        }
         Throwable e = closeError;
         if (e != null) {
             closeError = null;
@@ -313,6 +353,7 @@ public final class AioFileChannel extends AbstractChannel {
         }
         address = a;
         direct = useDirect;
+        boundLoop = eventLoop();
         state = State.CONNECTING;
         connectPromise = promise;
         Future<AioFile> f = AioFile.openAsync((IoEventLoop) eventLoop(), a.path(), config.getEngine(),
@@ -418,18 +459,45 @@ public final class AioFileChannel extends AbstractChannel {
             if (direct && chunk % DIRECT_ALIGNMENT != 0) {
                 chunk = Math.max(DIRECT_ALIGNMENT, chunk / DIRECT_ALIGNMENT * DIRECT_ALIGNMENT);
             }
-            ByteBuf buf = direct ? AlignedBuffers.allocate(alloc(), DIRECT_ALIGNMENT, chunk)
-                    : alloc().directBuffer(chunk);
-            ReadOp op = new ReadOp(buf, chunk);
-            long position = readPosition;
+            ReadOp op = new ReadOp(newReadBuffer(chunk), readPosition, chunk, 0, false);
             readPosition += chunk;
             window.add(op);
-            readsInFlight++;
-            // Under O_DIRECT a read is short only at EOF, and readFully would go on at an unaligned position.
-            Future<Integer> f = direct ? file.read(buf, position) : file.readFully(buf, position);
-            op.future = f;
-            f.addListener(x -> readDone(op, f));
+            issueRead(op);
         }
+    }
+
+    private ByteBuf newReadBuffer(int length) {
+        return direct ? AlignedBuffers.allocate(alloc(), DIRECT_ALIGNMENT, length) : alloc().directBuffer(length);
+    }
+
+    private void issueRead(ReadOp op) {
+        readsInFlight++;
+        // Under O_DIRECT readFully would go on at an unaligned position after a short read: one read each, and
+        // deliver() reads on (from an aligned position) when a short read was not at the end of the file.
+        Future<Integer> f = direct ? file.read(op.buf, op.position) : file.readFully(op.buf, op.position);
+        op.future = f;
+        f.addListener(x -> readDone(op, f));
+    }
+
+    /**
+     * After a short read of {@code head} ({@code got} bytes): a read of the rest of its range when the file has
+     * more data there ({@code fstat}: a read may be short anywhere, and the file may have grown meanwhile), else
+     * null (EOF). Under O_DIRECT the read on starts at the aligned position at or before the data still wanted and
+     * skips what was delivered already. A read on that brings nothing new is EOF, whatever the size says.
+     */
+    private ReadOp readOn(ReadOp head, int got) throws IOException {
+        if (head.readOn && got <= head.skip) {
+            return null;
+        }
+        long end = head.position + got;
+        long size = file.size();
+        readLimit = Math.max(readLimit, size);
+        if (size <= end) {
+            return null;
+        }
+        long from = direct ? end / DIRECT_ALIGNMENT * DIRECT_ALIGNMENT : end;
+        int length = (int) (head.position + head.length - from);
+        return new ReadOp(newReadBuffer(length), from, length, (int) (end - from), true);
     }
 
     /** Updates {@link #readLimit} from the file's size ({@code fstat}, no disk access). */
@@ -474,26 +542,33 @@ public final class AioFileChannel extends AbstractChannel {
             }
             if (head.cause != null) {
                 head.release();
-                eof = true;
-                discardWindow();
-                endBurst();
-                pipeline.fireExceptionCaught(head.cause);
-                unsafe().close(unsafe().voidPromise());
+                failReading(head.cause);
                 return;
             }
-            int n = head.result;
-            if (n > 0) {
+            int got = Math.max(0, head.result); // bytes in the buffer (-1 at EOF: none)
+            if (got > head.skip) {
                 burst++;
-                pipeline.fireChannelRead(head.take());
+                pipeline.fireChannelRead(head.take().skipBytes(head.skip));
             } else {
                 head.release();
             }
-            if (n < head.length) {
-                eof = true;
-                discardWindow();
-                endBurst();
-                unsafe().close(unsafe().voidPromise());
-                return;
+            if (got < head.length) {
+                ReadOp rest;
+                try {
+                    rest = state == State.ACTIVE ? readOn(head, got) : null;
+                } catch (IOException e) {
+                    failReading(e);
+                    return;
+                }
+                if (rest == null) {
+                    eof = true;
+                    discardWindow();
+                    endBurst();
+                    unsafe().close(unsafe().voidPromise());
+                    return;
+                }
+                window.addFirst(rest);
+                issueRead(rest);
             }
             if (burst >= maxMessagesPerRead()) {
                 endBurst();
@@ -502,6 +577,15 @@ public final class AioFileChannel extends AbstractChannel {
         if (inBurst) {
             endBurst(); // no completed read left: the burst is over
         }
+    }
+
+    /** A read (or the {@code fstat} after a short one) failed: {@code exceptionCaught}, then close. */
+    private void failReading(Throwable cause) {
+        eof = true;
+        discardWindow();
+        endBurst();
+        pipeline().fireExceptionCaught(cause);
+        unsafe().close(unsafe().voidPromise());
     }
 
     private void endBurst() {
@@ -541,19 +625,26 @@ public final class AioFileChannel extends AbstractChannel {
         }
     }
 
-    /** One read of the window. */
+    /** One read of the window: {@code length} bytes at {@code position}; the first {@code skip} were delivered. */
     private static final class ReadOp {
         private ByteBuf buf;
+        final long position;
         final int length;
+        final int skip;
+        /** A read on after a short read (see {@link #readOn}). */
+        final boolean readOn;
         Future<Integer> future;
         boolean done;
         boolean discarded;
         int result;
         Throwable cause;
 
-        ReadOp(ByteBuf buf, int length) {
+        ReadOp(ByteBuf buf, long position, int length, int skip, boolean readOn) {
             this.buf = buf;
+            this.position = position;
             this.length = length;
+            this.skip = skip;
+            this.readOn = readOn;
         }
 
         ByteBuf take() {
@@ -803,9 +894,12 @@ public final class AioFileChannel extends AbstractChannel {
         @Override
         protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
             if (state == State.CLOSING) {
-                // A close is draining already: this one completes with it.
-                if (promise.setUncancellable()) {
-                    closeFuture().addListener(f -> promise.trySuccess());
+                // A close is draining already: this one completes with its outcome (closeNow).
+                if (promise.setUncancellable() && !promise.isVoid()) {
+                    if (laterClosePromises == null) {
+                        laterClosePromises = new ArrayList<>(2);
+                    }
+                    laterClosePromises.add(promise);
                 }
                 return;
             }
@@ -835,8 +929,41 @@ public final class AioFileChannel extends AbstractChannel {
             maybeFinishClose();
         }
 
+        /**
+         * Closes the channel for the first {@code close()} once drained; the {@code close()} calls made meanwhile get
+         * its outcome (success, or the write/{@code fsync}/{@code close} error), as Netty chains later close
+         * promises to the first close.
+         */
         private void closeNow(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
-            super.close(promise, cause, closeCause);
+            ChannelPromise first = promise.isVoid() ? newPromise() : promise;
+            super.close(first, cause, closeCause);
+            if (first != promise) {
+                propagate(first, promise);
+            }
+            List<ChannelPromise> later = laterClosePromises;
+            laterClosePromises = null;
+            if (later != null) {
+                for (ChannelPromise p : later) {
+                    propagate(first, p);
+                }
+            }
+        }
+
+        /** Completes {@code to} like {@code from}: at once when done (no listener, which a dead loop can't run). */
+        private void propagate(ChannelFuture from, ChannelPromise to) {
+            if (from.isDone()) {
+                copyOutcome(from, to);
+            } else {
+                from.addListener(f -> copyOutcome(from, to));
+            }
+        }
+
+        private void copyOutcome(ChannelFuture from, ChannelPromise to) {
+            if (from.isSuccess()) {
+                to.trySuccess();
+            } else {
+                to.tryFailure(from.cause());
+            }
         }
     }
 }

@@ -155,18 +155,27 @@ public final class AioFile implements Closeable {
     /**
      * Opens {@code path} like {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)}, without blocking the
      * calling thread: {@code open(2)} (which may wait for the disk) runs on netty-aio's blocking pool, so an event
-     * loop may call this. Cancelling the returned future before it completes closes the file once it is open.
+     * loop may call this. The future completes in a task of {@code loop} (so {@code isDone()}, {@code sync()} and
+     * listeners all see the completion on the loop's thread, like every other future of this class). Cancelling
+     * it before it completes closes the file once it is open.
      *
      * @return a future completing on {@code loop}'s thread with the open file, or failing with what
      *         {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)} throws (e.g.
-     *         {@link java.nio.file.NoSuchFileException}, {@link UnsupportedOperationException}), or with an
-     *         {@link IOException} when {@code loop} shut down meanwhile
+     *         {@link java.nio.file.NoSuchFileException}, {@link IllegalArgumentException} for {@code APPEND},
+     *         {@link UnsupportedOperationException}), or with an {@link IOException} when {@code loop} shut down
+     *         meanwhile (a file opened by then is closed; the future is then completed on Netty's
+     *         {@code GlobalEventExecutor}, as the loop can't run anything any more)
+     * @throws NullPointerException {@code loop}, {@code path}, {@code engine}, {@code options} or one of the
+     *                              options is null (thrown at once, as {@code open} does)
      */
     public static Future<AioFile> openAsync(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(engine, "engine");
         OpenOption[] opts = options.clone();
+        for (OpenOption o : opts) {
+            Objects.requireNonNull(o, "option");
+        }
         Promise<AioFile> promise = new LoopPromise<>(loop);
         try {
             BlockingFileEngine.execute(() -> {
@@ -177,17 +186,51 @@ public final class AioFile implements Closeable {
                 try {
                     file = open(loop, path, engine, opts);
                 } catch (Throwable t) {
-                    promise.tryFailure(t);
+                    completeOnLoop(loop, promise, null, t);
                     return;
                 }
-                if (!promise.trySuccess(file)) {
-                    file.closeAsync();
-                }
+                completeOnLoop(loop, promise, file, null);
             });
         } catch (RejectedExecutionException e) {
             promise.tryFailure(new IOException("netty-aio's blocking pool rejected open(" + path + ")", e));
         }
         return promise;
+    }
+
+    /**
+     * Completes {@code promise} of {@link #openAsync} with {@code file} (or {@code failure}) in a task of
+     * {@code loop}. If the loop rejects the task, or terminates without running it (a task queued during its last
+     * moments is dropped), the promise fails instead and {@code file} is closed.
+     */
+    private static void completeOnLoop(IoEventLoop loop, Promise<AioFile> promise, AioFile file, Throwable failure) {
+        FutureListener<Object> terminated = t -> failOpen(promise, file, failure, null);
+        Runnable complete = () -> {
+            loop.terminationFuture().removeListener(terminated);
+            if (failure != null) {
+                promise.tryFailure(failure);
+            } else if (!promise.trySuccess(file)) {
+                file.closeAsync(); // cancelled meanwhile
+            }
+        };
+        loop.terminationFuture().addListener(terminated);
+        try {
+            loop.execute(complete);
+        } catch (RejectedExecutionException e) {
+            loop.terminationFuture().removeListener(terminated);
+            failOpen(promise, file, failure, e);
+        }
+    }
+
+    /** {@code promise}'s loop is gone: fails it ({@code failure}, else an IOException) and closes {@code file}. */
+    private static void failOpen(Promise<AioFile> promise, AioFile file, Throwable failure, Throwable why) {
+        if (failure != null) {
+            promise.tryFailure(failure);
+            return;
+        }
+        promise.tryFailure(new IOException("event loop " + file.loop + " shut down while opening " + file.path, why));
+        if (!promise.isSuccess()) {
+            file.closeAsync(); // not handed over (failed now, or cancelled before)
+        }
     }
 
     private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {

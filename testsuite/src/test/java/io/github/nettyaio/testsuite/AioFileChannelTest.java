@@ -69,6 +69,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -261,18 +262,7 @@ class AioFileChannelTest {
         Path p = dir.resolve("einval.bin");
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
         ThreadCheck check = new ThreadCheck();
-        Channel ch;
-        try {
-            ch = connected(bootstrap(type, check, b -> { }, new ChannelInboundHandlerAdapter() {
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
-                    errors.add(t);
-                }
-            }).connect(AioFileAddress.write(p, AioOpenOption.DIRECT)));
-        } catch (IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
-            return;
-        }
+        Channel ch = directWriter(type, p, check, errors);
         // O_DIRECT refuses a length that is not a multiple of the block size: a real EINVAL from the kernel.
         ChannelFuture bad = ch.write(Unpooled.wrappedBuffer(random(100)));
         ChannelFuture after = ch.writeAndFlush(Unpooled.wrappedBuffer(random(4096)));
@@ -645,6 +635,217 @@ class AioFileChannelTest {
             assertTrue(written.length >= ok, ok + " successful writes, " + written.length + " bytes in the file");
         } finally {
             assertTrue(group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void connectedChannelRefusesToMoveToAnotherLoop(LoopType type) throws Exception {
+        IoEventLoopGroup otherGroup = type.newGroup(1);
+        try {
+            IoEventLoop other = LoopType.loop(otherGroup);
+            byte[] data = random(3 * CHUNK + 5);
+            Path p = Files.write(dir.resolve("move.bin"), data);
+            ThreadCheck check = new ThreadCheck();
+            Collect collect = new Collect();
+            Channel reader = connected(bootstrap(type, check, b -> b.option(ChannelOption.AUTO_READ, false), collect)
+                    .connect(AioFileAddress.read(p)));
+            IoEventLoop home = (IoEventLoop) reader.eventLoop();
+            await(reader.deregister());
+            assertInstanceOf(IllegalStateException.class, awaitFailure(other.register(reader)));
+            assertSame(home, reader.eventLoop(), "the refused move leaves the channel on its loop");
+            assertTrue(reader.isActive());
+            await(home.register(reader)); // back on the loop its file completes on: it works as before
+            reader.config().setAutoRead(true);
+            awaitClosed(reader);
+            assertTrue(collect.inactive.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "channelInactive at EOF");
+            check.verify(reader);
+            assertEquals(List.of(), collect.errors);
+            assertArrayEquals(data, collect.bytes.toByteArray());
+
+            Path w = dir.resolve("move-write.bin");
+            Channel writer = connectWriter(type, AioFileAddress.write(w), b -> { }, check);
+            await(writer.writeAndFlush(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)));
+            await(writer.deregister());
+            assertInstanceOf(IllegalStateException.class, awaitFailure(other.register(writer)));
+            assertSame(home, writer.eventLoop());
+            await(home.register(writer));
+            await(writer.writeAndFlush(Unpooled.copiedBuffer("def", StandardCharsets.US_ASCII)));
+            await(writer.close());
+            check.verify(writer);
+            assertEquals("abcdef", Files.readString(w));
+        } finally {
+            assertTrue(otherGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void connectingChannelRefusesToMoveToAnotherLoop(LoopType type) throws Exception {
+        IoEventLoopGroup otherGroup = type.newGroup(1);
+        try {
+            IoEventLoop other = LoopType.loop(otherGroup);
+            IoEventLoop home = AioTestSupport.loop(type);
+            byte[] data = random(2 * CHUNK + 1);
+            Path p = Files.write(dir.resolve("move-connecting.bin"), data);
+            ThreadCheck check = new ThreadCheck();
+            Collect collect = new Collect();
+            ChannelFuture registered = bootstrap(type, check, b -> b.option(ChannelOption.AUTO_READ, false), collect)
+                    .register();
+            await(registered);
+            Channel ch = registered.channel();
+            CountDownLatch moveTried = new CountDownLatch(1);
+            ChannelFuture[] connect = new ChannelFuture[1];
+            ChannelFuture deregistered = onLoop(home, () -> {
+                // Deregistration is queued first; its listener then holds the loop until the move was tried, so
+                // the open (whose engine is set up on this loop) can't complete before: the channel is CONNECTING.
+                ChannelFuture d = ch.deregister();
+                d.addListener(f -> moveTried.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                connect[0] = ch.connect(AioFileAddress.read(p));
+                return d;
+            });
+            ChannelFuture moved;
+            try {
+                await(deregistered);
+                moved = other.register(ch);
+                assertTrue(moved.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            } finally {
+                moveTried.countDown();
+            }
+            assertInstanceOf(IllegalStateException.class, moved.cause(), "moving a connecting channel: " + moved);
+            await(connect[0]);
+            assertSame(home, ch.eventLoop());
+            assertTrue(ch.isActive());
+            await(home.register(ch));
+            ch.config().setAutoRead(true);
+            awaitClosed(ch);
+            check.verify(ch);
+            assertEquals(List.of(), collect.errors);
+            assertArrayEquals(data, collect.bytes.toByteArray());
+        } finally {
+            assertTrue(otherGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} direct={1}")
+    @MethodSource("loopsAndDirect")
+    void shortReadIsNotEofWhileTheFileHasMore(LoopType type, boolean direct) throws Exception {
+        int chunk = 8192;
+        boolean provoked = false;
+        for (int attempt = 0; attempt < 10 && !provoked; attempt++) {
+            // The file ends 100 bytes into the second chunk: that read is short, then the file grows before the
+            // short read is delivered (autoRead off, one buffer per read()).
+            byte[] first = random(chunk + 100);
+            byte[] more = random(3 * chunk + 1);
+            Path p = Files.write(dir.resolve("grow" + attempt + ".bin"), first);
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+            ThreadCheck check = new ThreadCheck();
+            Channel ch;
+            try {
+                ch = connected(bootstrap(type, check, b -> b.option(ChannelOption.AUTO_READ, false)
+                                .option(AioFileChannelOption.CHUNK_SIZE, chunk)
+                                .option(AioFileChannelOption.READ_AHEAD, 2)
+                                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                                        new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1)),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
+                                ByteBuf b = (ByteBuf) msg;
+                                sizes.add(b.readableBytes());
+                                b.readBytes(got, b.readableBytes());
+                                b.release();
+                            }
+
+                            @Override
+                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                events.add("complete");
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                events.add("error " + cause);
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                events.add("inactive");
+                            }
+                        }).connect(direct ? AioFileAddress.read(p, AioOpenOption.DIRECT) : AioFileAddress.read(p)));
+            } catch (IOException e) {
+                org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
+                return;
+            }
+            ch.read();
+            assertEquals("complete", events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the first chunk");
+            // The channel's read of the second chunk was issued with the first; one of the same range issued now
+            // on the same file completes after it in practice, so that read has found the end before it grows.
+            ByteBuf probe = direct ? io.github.nettyaio.file.AlignedBuffers.allocate(alloc, 4096, chunk)
+                    : alloc.directBuffer(chunk);
+            try {
+                await(((AioFileChannel) ch).file().read(probe, chunk));
+            } finally {
+                probe.release();
+            }
+            Files.write(p, more, StandardOpenOption.APPEND);
+            for (int reads = 0;; reads++) {
+                assertTrue(reads < 100, "never reached EOF");
+                ch.read();
+                String e = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(e, "no event after read()");
+                if (e.equals("inactive")) {
+                    break;
+                }
+                assertEquals("complete", e);
+            }
+            awaitClosed(ch);
+            check.verify(ch);
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            expected.write(first);
+            expected.write(more);
+            assertArrayEquals(expected.toByteArray(), got.toByteArray(), "reads " + sizes);
+            provoked = sizes.size() > 1 && sizes.get(1) == 100; // the short read came before the file grew
+        }
+        assertTrue(provoked, "the second read always completed after the file grew: the short read was never seen");
+    }
+
+    static Stream<Arguments> loopsAndDirect() {
+        return LoopType.available().stream().flatMap(t -> Stream.of(Arguments.of(t, true), Arguments.of(t, false)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LOOPS)
+    void laterCloseDuringDrainFailsLikeTheFirst(LoopType type) throws Exception {
+        Path p = dir.resolve("close-fails.bin");
+        BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+        ThreadCheck check = new ThreadCheck();
+        Channel ch = directWriter(type, p, check, errors);
+        // Not flushed: close() flushes it, O_DIRECT refuses the 100-byte write (EINVAL), so the close fails; the
+        // second close() comes while the first is draining.
+        ChannelFuture write = ch.write(Unpooled.wrappedBuffer(random(100)));
+        ChannelFuture[] closes = onLoop(AioTestSupport.loop(type), () -> new ChannelFuture[] {ch.close(), ch.close()});
+        Throwable first = awaitFailure(closes[0]);
+        assertTrue(first.getMessage().contains("EINVAL"), first.getMessage());
+        assertEquals(first, awaitFailure(closes[1]), "the second close reports the first one's outcome");
+        assertInstanceOf(IOException.class, awaitFailure(write));
+        assertEquals(first, errors.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS), "exceptionCaught with the write error");
+        assertFalse(ch.isOpen());
+        check.verify(ch);
+    }
+
+    /** A channel appending to {@code p} with O_DIRECT, its {@code exceptionCaught}s into {@code errors}. */
+    private Channel directWriter(LoopType type, Path p, ThreadCheck check, BlockingQueue<Throwable> errors)
+            throws Exception {
+        try {
+            return connected(bootstrap(type, check, b -> { }, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+                    errors.add(t);
+                }
+            }).connect(AioFileAddress.write(p, AioOpenOption.DIRECT)));
+        } catch (IOException e) {
+            return org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
         }
     }
 
