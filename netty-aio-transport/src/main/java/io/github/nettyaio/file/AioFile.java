@@ -303,7 +303,9 @@ public final class AioFile implements Closeable {
     }
 
     /**
-     * Reads until {@code dst} is full or EOF.
+     * Reads until {@code dst} is full or EOF. On an {@code O_DIRECT} file a read that ends off a block boundary
+     * is taken as the end of the file (regular files read whole blocks otherwise), so a file whose size is not a
+     * multiple of the block size reads to its end without a misaligned follow-up read.
      *
      * @return a future with the bytes read, or -1 when {@code position} is at or past EOF (and {@code dst}
      *         has writable bytes)
@@ -324,7 +326,10 @@ public final class AioFile implements Closeable {
                 return;
             }
             int sum = total + (int) r;
-            if (!dst.isWritable() || op.promise.isCancelled()) {
+            // Under O_DIRECT a read that ends off a block boundary ended at EOF (a regular file reads whole
+            // blocks otherwise); reading on from there would be misaligned (EINVAL).
+            boolean endedOffBlock = alignment > 1 && (r & (alignment - 1)) != 0;
+            if (!dst.isWritable() || op.promise.isCancelled() || endedOffBlock) {
                 op.succeed(sum);
                 return;
             }

@@ -525,6 +525,18 @@ class AioFileTest {
             } finally {
                 dst.release();
             }
+            // A file that ends off a block boundary: readFully stops at its end instead of reading on misaligned.
+            byte[] odd = random(2 * 4096 + 100);
+            Path q = Files.write(dir.resolve("direct-odd.bin"), odd);
+            try (AioFile g = open(engine, type, q, READ, io.github.nettyaio.sys.AioOpenOption.DIRECT)) {
+                ByteBuf all = AlignedBuffers.allocate(4096, 4 * 4096);
+                try {
+                    assertEquals(odd.length, (int) await(g.readFully(all, 0)));
+                    assertArrayEquals(odd, ByteBufUtil.getBytes(all));
+                } finally {
+                    all.release();
+                }
+            }
         } finally {
             f.close();
         }
