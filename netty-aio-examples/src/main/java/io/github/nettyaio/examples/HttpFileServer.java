@@ -10,7 +10,9 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +57,7 @@ public final class HttpFileServer implements AutoCloseable {
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + transport.flag() + " is not available here");
         }
-        this.dir = new ServedDirectory(config.dir());
+        this.dir = new ServedDirectory(config.dir(), new Visibility(config.showHidden()));
         this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
         if (config.httpsPort() < 0) {
             this.tls = null;
@@ -92,7 +94,7 @@ public final class HttpFileServer implements AutoCloseable {
 
     private void bind() throws Exception {
         FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
-                config.idleTimeoutSeconds());
+                config.idleTimeoutSeconds(), config.maxUploadBytes(), config.readOnly());
         if (config.httpPort() >= 0) {
             httpPort = bind(config.httpPort(), null, files);
         }
@@ -133,7 +135,27 @@ public final class HttpFileServer implements AutoCloseable {
         return transport;
     }
 
-    /** A few lines saying what is served where, as printed at start-up. */
+    /**
+     * The warning printed at start-up when {@code config} accepts uploads on an address that is not a loopback
+     * address (anyone who can reach it may then write into the served directory), else null. May resolve a
+     * host name (blocks); an address that can't be resolved is warned about too.
+     */
+    public static String uploadWarning(HttpFileServerConfig config) {
+        if (config.readOnly()) {
+            return null;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(config.bindAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        return loopback ? null : "WARNING: uploads (PUT) are enabled on " + config.bindAddress()
+                + ", which is not a loopback address: anyone who can reach it can write files into "
+                + config.dir().toAbsolutePath() + " (use --read-only to refuse uploads)";
+    }
+
+    /** A few lines saying what is served where (and {@link #uploadWarning}, if any), as printed at start-up. */
     public String describe() {
         StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root())
                 .append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
@@ -146,20 +168,33 @@ public final class HttpFileServer implements AutoCloseable {
                     .append(config.tls() == null && config.keyStore() == null
                             ? "  (self-signed certificate: curl -k)" : "");
         }
+        b.append(config.readOnly() ? "\n  read-only" : "\n  uploads up to "
+                + (config.maxUploadBytes() == 0 ? "any size" : config.maxUploadBytes() + " bytes"));
+        if (!config.showHidden()) {
+            b.append(", dot-files hidden");
+        }
+        String warning = uploadWarning(config);
+        if (warning != null) {
+            b.append('\n').append(warning);
+        }
         return b.toString();
     }
 
-    /** Closes the ports and connections, then waits (a few seconds at most) for the loops and disk threads. */
+    /**
+     * Closes the ports, then waits (a few seconds at most) for the disk threads, and only then closes the
+     * connections and waits for the loops: a disk task finishing meanwhile still hands what it opened to a live
+     * loop (and {@link DiskExecutor} closes what a loop refuses).
+     */
     @Override
     public void close() {
         for (Channel ch : servers) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        disk.close();
         Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         w.awaitUninterruptibly(10, TimeUnit.SECONDS);
         b.awaitUninterruptibly(10, TimeUnit.SECONDS);
-        disk.close();
     }
 
     /** Runs the server from the command line until the process is stopped (Ctrl-C). */
