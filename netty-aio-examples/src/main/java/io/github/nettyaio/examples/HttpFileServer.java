@@ -130,6 +130,11 @@ public final class HttpFileServer implements AutoCloseable {
         return tls;
     }
 
+    /** The served directory (its root, which names it hides, how many renames it has synced). */
+    public ServedDirectory directory() {
+        return dir;
+    }
+
     /** The transport the sockets use. */
     public Transport transport() {
         return transport;

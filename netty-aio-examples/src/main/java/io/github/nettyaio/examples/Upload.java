@@ -215,43 +215,62 @@ final class Upload {
         ctx.fireChannelRead(tracked(c, n));
     }
 
-    /** {@code c}'s content in a message that reports its release (by the write handler, once written). */
+    /**
+     * {@code c}'s content in a message that reports its release by the write handler (once written, or dropped
+     * on failure). The first release is counted, whether or not it frees the memory: a content sliced from the
+     * decoder's buffer shares that buffer's reference count.
+     */
     private HttpContent tracked(HttpContent c, int n) {
         ByteBuf content = c.content();
+        Runnable onRelease = new Runnable() {
+            private boolean done;
+
+            @Override
+            public void run() {
+                if (!done) {
+                    done = true;
+                    released(n);
+                }
+            }
+        };
         if (c instanceof LastHttpContent) {
             return new DefaultLastHttpContent(content, ((LastHttpContent) c).trailingHeaders()) {
                 @Override
                 public boolean release() {
-                    return released(super.release(), n);
+                    onRelease.run();
+                    return super.release();
                 }
 
                 @Override
                 public boolean release(int decrement) {
-                    return released(super.release(decrement), n);
+                    onRelease.run();
+                    return super.release(decrement);
                 }
             };
         }
         return new DefaultHttpContent(content) {
             @Override
             public boolean release() {
-                return released(super.release(), n);
+                onRelease.run();
+                return super.release();
             }
 
             @Override
             public boolean release(int decrement) {
-                return released(super.release(decrement), n);
+                onRelease.run();
+                return super.release(decrement);
             }
         };
     }
 
-    private boolean released(boolean deallocated, int n) {
-        if (deallocated && ctx.executor().inEventLoop()) { // else: released for a loop that is gone
-            inFlight -= n;
-            if (backpressurePause && inFlight < WATER_MARK.low()) {
-                endBackpressurePause();
-            }
+    private void released(int n) {
+        if (!ctx.executor().inEventLoop()) {
+            return; // released for a loop that is gone
         }
-        return deallocated;
+        inFlight -= n;
+        if (backpressurePause && inFlight < WATER_MARK.low()) {
+            endBackpressurePause();
+        }
     }
 
     /** Cuts the upload off: the write handler (if any) is removed; the file is then closed and deleted. */
