@@ -32,8 +32,22 @@ import java.util.concurrent.TimeUnit;
  * .httpPort(0).httpsPort(0))) { ... s.httpPort() ... }}.
  *
  * <p>Requests whose decoded, normalised path leaves the served directory ({@code ..}, {@code %2e%2e}, symbolic
- * links to outside) get {@code 403}. Several ranges in one {@code Range} header are answered with the whole
- * file ({@code 200}), see {@link ByteRange}.
+ * links to outside) get {@code 403}. Names starting with {@code .} (such as {@code .git}) are hidden unless
+ * {@code --show-hidden}: not listed, {@code 404}; temporary upload files ({@code .name.<random>.upload}) always
+ * are ({@link Visibility}). Several ranges in one {@code Range} header are answered with the whole file
+ * ({@code 200}), see {@link ByteRange}.
+ *
+ * <p>Uploads are on by default (the default address is {@code 127.0.0.1}; {@link #describe()} warns when they
+ * are on for a non-loopback address), refused with {@code --read-only} ({@code 405}), and limited to
+ * {@code --max-upload-bytes} (default 1 GiB; {@code 413}). An upload is acknowledged once its file is synced, renamed
+ * over the target and the directory synced.
+ *
+ * <p>Known limitation: a file is checked ({@code realpath}, {@code stat}) and then opened by path; after the
+ * open, the descriptor is compared (device and inode, through {@code /proc/self/fd} on Linux) with what was
+ * checked, so a file swapped meanwhile for a link out of the served directory or another file is refused. But
+ * a local user who can write in the served directory and swaps a file for a FIFO in that window makes
+ * {@code open(2)} block one disk thread until a writer opens the FIFO: {@code PosixFiles.open} has no
+ * {@code O_NONBLOCK} option to avoid it.
  */
 public final class HttpFileServer implements AutoCloseable {
     private final HttpFileServerConfig config;
