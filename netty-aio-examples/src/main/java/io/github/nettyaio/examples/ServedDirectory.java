@@ -150,12 +150,20 @@ public final class ServedDirectory {
 
     /** The real path {@code real} (inside the root) must have no hidden segment below the root. */
     private void checkVisible(Path real, RequestPath path) throws NoSuchFileException {
+        if (!isVisible(real)) {
+            throw new NoSuchFileException(path.toString());
+        }
+    }
+
+    /** Whether the real path {@code real} (inside the root) has no hidden segment below the root. */
+    private boolean isVisible(Path real) {
         for (Path segment : root.relativize(real)) {
             String name = segment.toString();
             if (!name.isEmpty() && !visibility.isServed(name)) {
-                throw new NoSuchFileException(path.toString());
+                return false;
             }
         }
+        return true;
     }
 
     /**
@@ -186,7 +194,7 @@ public final class ServedDirectory {
 
     /**
      * The entries of directory {@code dir}, sorted by name; hidden names, entries that vanish meanwhile,
-     * dangling links and links leading out of the root are left out.
+     * dangling links and links leading out of the root or to hidden names are left out.
      */
     public List<DirectoryListing.Entry> list(Path dir) throws IOException {
         List<DirectoryListing.Entry> out = new ArrayList<>();
@@ -197,8 +205,11 @@ public final class ServedDirectory {
                 }
                 BasicFileAttributes a;
                 try {
-                    if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(root)) {
-                        continue; // leads out of the root: not served, so not listed
+                    if (Files.isSymbolicLink(p)) {
+                        Path real = p.toRealPath();
+                        if (!real.startsWith(root) || !isVisible(real)) {
+                            continue; // leads out of the root or to a hidden name: not served, so not listed
+                        }
                     }
                     a = Files.readAttributes(p, BasicFileAttributes.class);
                 } catch (IOException e) {

@@ -78,7 +78,7 @@ class HiddenNamesTest {
     void dotFilesAreHiddenByDefault(String scheme) throws Exception {
         String root = listing(hiding, scheme, "/");
         assertTrue(root.contains(">visible.txt</a>"), root);
-        for (String name : new String[] {".git", ".env", STALE_TEMP}) {
+        for (String name : new String[] {".git", ".env", STALE_TEMP, "env-link"}) {
             assertFalse(root.contains(name), name + " is listed: " + root);
         }
         assertFalse(listing(hiding, scheme, "/sub/").contains(".hidden"));
@@ -99,7 +99,7 @@ class HiddenNamesTest {
     @MethodSource("schemes")
     void showHiddenServesDotFilesButNeverUploadTempFiles(String scheme) throws Exception {
         String root = listing(showing, scheme, "/");
-        assertTrue(root.contains(">.git/</a>") && root.contains(">.env</a>"), root);
+        assertTrue(root.contains(">.git/</a>") && root.contains(">.env</a>") && root.contains(">env-link</a>"), root);
         assertFalse(root.contains(STALE_TEMP), root);
         TestServers.RawResponse env = request(showing, scheme, "GET", "/.env");
         assertEquals(200, env.status);
