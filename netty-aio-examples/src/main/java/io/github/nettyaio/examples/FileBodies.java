@@ -7,6 +7,8 @@ package io.github.nettyaio.examples;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
+import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
@@ -15,7 +17,9 @@ import io.netty.handler.stream.ChunkedInput;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -94,13 +98,34 @@ public abstract class FileBodies {
         return new Blocking();
     }
 
+    /** A check of a file just opened, made on its descriptor before anything is read (see {@link #open}). */
+    @FunctionalInterface
+    public interface OpenCheck {
+        /**
+         * Accepts the open descriptor {@code fd}, or refuses it by throwing.
+         *
+         * @throws IOException the file must not be served
+         */
+        void verify(int fd) throws IOException;
+    }
+
     /**
      * Opens {@code file} for reading by a channel of {@code loop}. Blocks ({@code open(2)}, {@code fstat}): call
      * on a {@link DiskExecutor} thread.
      *
      * @throws IOException the file can't be opened (e.g. {@link java.nio.file.NoSuchFileException})
      */
-    public abstract Opened open(Path file, IoEventLoop loop) throws IOException;
+    public Opened open(Path file, IoEventLoop loop) throws IOException {
+        return open(file, loop, fd -> { });
+    }
+
+    /**
+     * Opens {@code file} like {@link #open(Path, IoEventLoop)} and passes the descriptor to {@code check} before
+     * returning; what {@code check} refuses is closed again, and its exception thrown.
+     *
+     * @throws IOException the file can't be opened, or {@code check} refused it
+     */
+    public abstract Opened open(Path file, IoEventLoop loop, OpenCheck check) throws IOException;
 
     /** {@code ChunkedAioFile} or {@code ChunkedFile}, for logs. */
     public abstract String name();
@@ -113,8 +138,14 @@ public abstract class FileBodies {
         }
 
         @Override
-        public Opened open(Path file, IoEventLoop loop) throws IOException {
+        public Opened open(Path file, IoEventLoop loop, OpenCheck check) throws IOException {
             AioFile f = AioFile.open(loop, file, engine, StandardOpenOption.READ);
+            try {
+                check.verify(f.fd().intValue());
+            } catch (IOException | RuntimeException e) {
+                f.closeAsync();
+                throw e;
+            }
             return Opened.of(new Source() {
                 @Override
                 public long size() throws IOException {
@@ -141,8 +172,15 @@ public abstract class FileBodies {
 
     private static final class Blocking extends FileBodies {
         @Override
-        public Opened open(Path file, IoEventLoop loop) throws IOException {
-            RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r");
+        public Opened open(Path file, IoEventLoop loop, OpenCheck check) throws IOException {
+            RandomAccessFile raf;
+            // RandomAccessFile hides its descriptor: check one of our own, then open the very file it names
+            // through /proc/self/fd (where there is no /proc, the check checks nothing and the path is used).
+            try (PosixFileDescriptor probe = PosixFiles.open(file, StandardOpenOption.READ)) {
+                check.verify(probe.intValue());
+                Path self = Paths.get("/proc/self/fd", Integer.toString(probe.intValue()));
+                raf = new RandomAccessFile((Files.exists(self) ? self : file).toFile(), "r");
+            }
             return Opened.of(new Source() {
                 @Override
                 public long size() throws IOException {

@@ -46,8 +46,10 @@ import java.util.Map;
 /**
  * Answers the requests of one connection, one at a time and in order (pipelined requests wait, with reading
  * paused): {@code GET}/{@code HEAD} of files (single byte ranges included, see {@link ByteRange}) and directory
- * listings, {@code PUT} uploads ({@link Upload}), {@code 403} for paths leaving the served directory,
- * {@code 405} for other methods. Every disk access but the body transfer runs on the {@link DiskExecutor};
+ * listings, {@code PUT} uploads ({@link Upload}; {@code 405} when read-only, {@code 413} above the size limit),
+ * {@code 403} for paths leaving the served directory, {@code 404} for hidden names ({@link Visibility}),
+ * {@code 405} for other methods. The connection's {@code autoRead} is owned by its {@link ReadPauses}: this
+ * handler pauses there for pipelined requests, an {@link Upload} for its open and its write backlog. Every disk access but the body transfer runs on the {@link DiskExecutor};
  * bodies stream through {@code ChunkedWriteHandler} from {@link FileBodies}. Keep-alive is decided by the
  * {@code HttpServerKeepAliveHandler} before this handler (every response has a {@code Content-Length}).
  *
@@ -68,6 +70,9 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     /** Messages of requests after the current one (reading is paused while any wait). */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ReadPauses reads;
+    /** A read pause is held because pipelined requests wait in {@link #pending}. */
+    private boolean pipelinePause;
     private Exchange current;
 
     /** The request being answered. */
@@ -96,13 +101,17 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.reads = new ReadPauses(ctx.channel());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!pending.isEmpty() || current != null && current.inputDone) {
             pending.add(msg);
-            ctx.channel().config().setAutoRead(false);
+            if (!pipelinePause) {
+                pipelinePause = true;
+                reads.pause();
+            }
             return;
         }
         route(msg);
@@ -153,19 +162,32 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             error(e, ex.status(), false);
             return;
         }
+        if (!files.dir.visibility().isServed(path.segments())) {
+            error(e, HttpResponseStatus.NOT_FOUND, false);
+            return;
+        }
         switch (e.method) {
             case "GET":
             case "HEAD":
                 get(e, path);
                 break;
             case "PUT":
-                put(e, path);
+                if (files.readOnly) {
+                    methodNotAllowed(e);
+                } else {
+                    put(e, path, request);
+                }
                 break;
             default:
-                FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED);
-                r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, PUT");
-                send(e, r, false);
+                methodNotAllowed(e);
         }
+    }
+
+    private void methodNotAllowed(Exchange e) {
+        FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED);
+        r.headers().set(HttpHeaderNames.ALLOW, files.readOnly ? "GET, HEAD" : "GET, HEAD, PUT");
+        // A body still arriving is read and dropped, unless the client waits for 100-continue (then we close).
+        send(e, r, false);
     }
 
     // ---- GET / HEAD ------------------------------------------------------------------------------------------
@@ -195,11 +217,16 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                     throw new NotDirectoryException(path.toString());
                 }
                 f.lastModified = a.lastModifiedTime().toMillis();
-                f.file = files.bodies.open(real, loop);
+                // Refuse a file swapped between the checks above and the open (a link out, another file).
+                f.file = files.bodies.open(real, loop, fd -> files.dir.verifyOpened(fd, a, path));
             } else {
                 throw new AccessDeniedException(path.toString(), null, "not a regular file");
             }
             return f;
+        }, found -> {
+            if (found.file != null) {
+                found.file.close(); // the loop is gone: close what it can't take
+            }
         }).addListener((Future<Found> f) -> found(e, path, f));
     }
 
@@ -311,8 +338,14 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     // ---- PUT -------------------------------------------------------------------------------------------------
 
-    private void put(Exchange e, RequestPath path) {
-        Upload u = new Upload(ctx, files, path, e.expectContinue);
+    private void put(Exchange e, RequestPath path, HttpRequest request) {
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (files.maxUploadBytes > 0 && declared > files.maxUploadBytes) {
+            // Not read: close after answering (unless it has all arrived already).
+            error(e, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, !e.inputDone);
+            return;
+        }
+        Upload u = new Upload(ctx, files, reads, path, e.expectContinue);
         e.upload = u;
         u.start().addListener((Future<Upload> f) -> {
             if (f.isSuccess()) {
@@ -328,7 +361,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                         : statusFor(cause);
                 // Unless the rest of the body can still be read and dropped, close after answering.
                 error(e, s, !u.inputEnded() && (e.expectContinue || s == HttpResponseStatus.INTERNAL_SERVER_ERROR
-                        || s == HttpResponseStatus.BAD_REQUEST));
+                        || s == HttpResponseStatus.BAD_REQUEST || s == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
             }
         });
         if (e.inputDone) {
@@ -340,6 +373,9 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     // ---- responses -------------------------------------------------------------------------------------------
 
     private static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof Upload.TooLargeException) {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
         if (cause instanceof NoSuchFileException || cause instanceof NotDirectoryException) {
             return HttpResponseStatus.NOT_FOUND;
         }
@@ -400,8 +436,9 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         while (!pending.isEmpty() && (current == null || !current.inputDone)) {
             route(pending.poll());
         }
-        if (pending.isEmpty() && (current == null || current.upload == null) && ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true);
+        if (pending.isEmpty() && pipelinePause) {
+            pipelinePause = false;
+            reads.resume();
         }
     }
 

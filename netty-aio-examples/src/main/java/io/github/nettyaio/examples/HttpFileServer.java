@@ -10,7 +10,9 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +32,22 @@ import java.util.concurrent.TimeUnit;
  * .httpPort(0).httpsPort(0))) { ... s.httpPort() ... }}.
  *
  * <p>Requests whose decoded, normalised path leaves the served directory ({@code ..}, {@code %2e%2e}, symbolic
- * links to outside) get {@code 403}. Several ranges in one {@code Range} header are answered with the whole
- * file ({@code 200}), see {@link ByteRange}.
+ * links to outside) get {@code 403}. Names starting with {@code .} (such as {@code .git}) are hidden unless
+ * {@code --show-hidden}: not listed, {@code 404}; temporary upload files ({@code .name.<random>.upload}) always
+ * are ({@link Visibility}). Several ranges in one {@code Range} header are answered with the whole file
+ * ({@code 200}), see {@link ByteRange}.
+ *
+ * <p>Uploads are on by default (the default address is {@code 127.0.0.1}; {@link #describe()} warns when they
+ * are on for a non-loopback address), refused with {@code --read-only} ({@code 405}), and limited to
+ * {@code --max-upload-bytes} (default 1 GiB; {@code 413}). An upload is acknowledged once its file is synced, renamed
+ * over the target and the directory synced.
+ *
+ * <p>Known limitation: a file is checked ({@code realpath}, {@code stat}) and then opened by path; after the
+ * open, the descriptor is compared (device and inode, through {@code /proc/self/fd} on Linux) with what was
+ * checked, so a file swapped meanwhile for a link out of the served directory or another file is refused. But
+ * a local user who can write in the served directory and swaps a file for a FIFO in that window makes
+ * {@code open(2)} block one disk thread until a writer opens the FIFO: {@code PosixFiles.open} has no
+ * {@code O_NONBLOCK} option to avoid it.
  */
 public final class HttpFileServer implements AutoCloseable {
     private final HttpFileServerConfig config;
@@ -55,7 +71,7 @@ public final class HttpFileServer implements AutoCloseable {
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + transport.flag() + " is not available here");
         }
-        this.dir = new ServedDirectory(config.dir());
+        this.dir = new ServedDirectory(config.dir(), new Visibility(config.showHidden()));
         this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
         if (config.httpsPort() < 0) {
             this.tls = null;
@@ -92,7 +108,7 @@ public final class HttpFileServer implements AutoCloseable {
 
     private void bind() throws Exception {
         FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
-                config.idleTimeoutSeconds());
+                config.idleTimeoutSeconds(), config.maxUploadBytes(), config.readOnly());
         if (config.httpPort() >= 0) {
             httpPort = bind(config.httpPort(), null, files);
         }
@@ -128,12 +144,37 @@ public final class HttpFileServer implements AutoCloseable {
         return tls;
     }
 
+    /** The served directory (its root, which names it hides, how many renames it has synced). */
+    public ServedDirectory directory() {
+        return dir;
+    }
+
     /** The transport the sockets use. */
     public Transport transport() {
         return transport;
     }
 
-    /** A few lines saying what is served where, as printed at start-up. */
+    /**
+     * The warning printed at start-up when {@code config} accepts uploads on an address that is not a loopback
+     * address (anyone who can reach it may then write into the served directory), else null. May resolve a
+     * host name (blocks); an address that can't be resolved is warned about too.
+     */
+    public static String uploadWarning(HttpFileServerConfig config) {
+        if (config.readOnly()) {
+            return null;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(config.bindAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        return loopback ? null : "WARNING: uploads (PUT) are enabled on " + config.bindAddress()
+                + ", which is not a loopback address: anyone who can reach it can write files into "
+                + config.dir().toAbsolutePath() + " (use --read-only to refuse uploads)";
+    }
+
+    /** A few lines saying what is served where (and {@link #uploadWarning}, if any), as printed at start-up. */
     public String describe() {
         StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root())
                 .append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
@@ -146,20 +187,33 @@ public final class HttpFileServer implements AutoCloseable {
                     .append(config.tls() == null && config.keyStore() == null
                             ? "  (self-signed certificate: curl -k)" : "");
         }
+        b.append(config.readOnly() ? "\n  read-only" : "\n  uploads up to "
+                + (config.maxUploadBytes() == 0 ? "any size" : config.maxUploadBytes() + " bytes"));
+        if (!config.showHidden()) {
+            b.append(", dot-files hidden");
+        }
+        String warning = uploadWarning(config);
+        if (warning != null) {
+            b.append('\n').append(warning);
+        }
         return b.toString();
     }
 
-    /** Closes the ports and connections, then waits (a few seconds at most) for the loops and disk threads. */
+    /**
+     * Closes the ports, then waits (a few seconds at most) for the disk threads, and only then closes the
+     * connections and waits for the loops: a disk task finishing meanwhile still hands what it opened to a live
+     * loop (and {@link DiskExecutor} closes what a loop refuses).
+     */
     @Override
     public void close() {
         for (Channel ch : servers) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        disk.close();
         Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         w.awaitUninterruptibly(10, TimeUnit.SECONDS);
         b.awaitUninterruptibly(10, TimeUnit.SECONDS);
-        disk.close();
     }
 
     /** Runs the server from the command line until the process is stopped (Ctrl-C). */

@@ -35,8 +35,15 @@ public final class HttpFileServerConfig {
             "  --disk-threads N           threads for open/stat/listing/rename (default 4)",
             "  --idle-timeout SECONDS     close connections with nothing read or written for that long",
             "                             (default 60; 0 = never)",
+            "  --max-upload-bytes N       largest PUT body accepted, larger ones get 413 (default 1073741824",
+            "                             = 1 GiB; 0 = unlimited)",
+            "  --read-only                refuse uploads (PUT gets 405)",
+            "  --show-hidden              serve and list dot-files and dot-directories (default: hidden, 404)",
             "  --quiet                    no access log",
             "  --help                     this text");
+
+    /** The default of {@link #maxUploadBytes(long)}: 1 GiB. */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
     private Path dir = Paths.get("");
     private String bindAddress = "127.0.0.1";
@@ -51,6 +58,9 @@ public final class HttpFileServerConfig {
     private int threads;
     private int diskThreads = 4;
     private int idleTimeoutSeconds = 60;
+    private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+    private boolean readOnly;
+    private boolean showHidden;
     private Consumer<String> accessLog = System.out::println;
 
     /**
@@ -79,6 +89,12 @@ public final class HttpFileServerConfig {
                 case "--quiet":
                     c.accessLog(line -> { });
                     continue;
+                case "--read-only":
+                    c.readOnly(true);
+                    continue;
+                case "--show-hidden":
+                    c.showHidden(true);
+                    continue;
                 default:
                     break;
             }
@@ -100,6 +116,7 @@ public final class HttpFileServerConfig {
                 case "--threads": c.threads(count(a, value, 0)); break;
                 case "--disk-threads": c.diskThreads(count(a, value, 1)); break;
                 case "--idle-timeout": c.idleTimeoutSeconds(count(a, value, 0)); break;
+                case "--max-upload-bytes": c.maxUploadBytes(bytes(a, value)); break;
                 default: throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -126,6 +143,19 @@ public final class HttpFileServerConfig {
         }
         if (n < min) {
             throw new IllegalArgumentException(flag + ": " + v + " (expected >= " + min + ")");
+        }
+        return n;
+    }
+
+    private static long bytes(String flag, String v) {
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a number: " + v);
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException(flag + ": " + v + " (expected >= 0)");
         }
         return n;
     }
@@ -217,6 +247,33 @@ public final class HttpFileServerConfig {
         return this;
     }
 
+    /**
+     * The largest {@code PUT} body accepted (default {@link #DEFAULT_MAX_UPLOAD_BYTES}; 0: unlimited): a larger
+     * {@code Content-Length} is answered {@code 413} at once, a chunked body is aborted with {@code 413} (its
+     * temporary file deleted) as soon as it exceeds the limit.
+     *
+     * @throws IllegalArgumentException a negative limit
+     */
+    public HttpFileServerConfig maxUploadBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxUploadBytes: " + bytes + " (expected >= 0)");
+        }
+        this.maxUploadBytes = bytes;
+        return this;
+    }
+
+    /** Refuse uploads: {@code PUT} is answered {@code 405} (default false: uploads enabled). */
+    public HttpFileServerConfig readOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+        return this;
+    }
+
+    /** Serve and list names starting with {@code .} (default false: they are hidden, {@code 404}). */
+    public HttpFileServerConfig showHidden(boolean showHidden) {
+        this.showHidden = showHidden;
+        return this;
+    }
+
     /** Where access-log lines go (default standard output); called on event loops, must be thread-safe. */
     public HttpFileServerConfig accessLog(Consumer<String> sink) {
         this.accessLog = Objects.requireNonNull(sink, "sink");
@@ -286,6 +343,21 @@ public final class HttpFileServerConfig {
     /** The idle timeout in seconds (0: none). */
     public int idleTimeoutSeconds() {
         return idleTimeoutSeconds;
+    }
+
+    /** The largest upload in bytes (0: unlimited). */
+    public long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    /** Whether uploads are refused. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Whether dot-files are served. */
+    public boolean showHidden() {
+        return showHidden;
     }
 
     /** The access-log sink. */

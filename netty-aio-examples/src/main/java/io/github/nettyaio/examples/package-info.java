@@ -10,7 +10,7 @@
  * on their own: {@link io.github.nettyaio.examples.Transport} (NIO/epoll/io_uring choice),
  * {@link io.github.nettyaio.examples.TlsCredentials} (self-signed certificates with keytool),
  * {@link io.github.nettyaio.examples.RequestPath} and {@link io.github.nettyaio.examples.ServedDirectory}
- * (path safety), {@link io.github.nettyaio.examples.ByteRange}, {@link io.github.nettyaio.examples.DirectoryListing},
+ * (path safety), {@link io.github.nettyaio.examples.Visibility} (hidden names), {@link io.github.nettyaio.examples.ByteRange}, {@link io.github.nettyaio.examples.DirectoryListing},
  * {@link io.github.nettyaio.examples.DiskExecutor}, {@link io.github.nettyaio.examples.FileBodies} and
  * {@link io.github.nettyaio.examples.AccessLog}.
  */

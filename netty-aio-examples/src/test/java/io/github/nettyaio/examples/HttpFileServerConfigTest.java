@@ -29,13 +29,17 @@ class HttpFileServerConfigTest {
         assertNull(c.transport());
         assertNull(c.keyStore());
         assertEquals(60, c.idleTimeoutSeconds());
+        assertEquals(1L << 30, c.maxUploadBytes());
+        assertFalse(c.readOnly());
+        assertFalse(c.showHidden());
     }
 
     @Test
     void everyFlag() {
         HttpFileServerConfig c = HttpFileServerConfig.parse("--dir", "/srv", "--http-port", "0", "--https-port=-1",
                 "--keystore", "k.p12", "--keystore-password", "pw", "--chunked-file", "--engine", "posix-aio",
-                "--transport", "epoll", "--threads", "3", "--disk-threads", "2", "--idle-timeout", "0");
+                "--transport", "epoll", "--threads", "3", "--disk-threads", "2", "--idle-timeout", "0", "--max-upload-bytes", "5000000000",
+                "--read-only", "--show-hidden");
         assertEquals(Paths.get("/srv"), c.dir());
         assertEquals(0, c.httpPort());
         assertEquals(-1, c.httpsPort());
@@ -47,6 +51,10 @@ class HttpFileServerConfigTest {
         assertEquals(3, c.threads());
         assertEquals(2, c.diskThreads());
         assertEquals(0, c.idleTimeoutSeconds());
+        assertEquals(5_000_000_000L, c.maxUploadBytes());
+        assertTrue(c.readOnly());
+        assertTrue(c.showHidden());
+        assertEquals(0, HttpFileServerConfig.parse("--max-upload-bytes=0").maxUploadBytes());
         assertEquals(Transport.IO_URING, HttpFileServerConfig.parse("--transport", "io_uring").transport());
         assertEquals(Transport.NIO, HttpFileServerConfig.parse("--transport", "NIO").transport());
     }
@@ -55,7 +63,8 @@ class HttpFileServerConfigTest {
     void badFlags() {
         for (String[] args : new String[][] {{"--nope"}, {"--http-port"}, {"--http-port", "x"},
                 {"--http-port", "70000"}, {"--https-port", "-2"}, {"--engine", "fast"}, {"--transport", "kqueue2"},
-                {"--threads", "-1"}, {"--disk-threads", "0"}, {"--keystore", "k.p12"}}) {
+                {"--threads", "-1"}, {"--disk-threads", "0"}, {"--keystore", "k.p12"},
+                {"--max-upload-bytes", "-1"}, {"--max-upload-bytes", "1G"}, {"--max-upload-bytes"}}) {
             assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse(args), String.join(" ", args));
         }
         IllegalArgumentException help = assertThrows(IllegalArgumentException.class,
