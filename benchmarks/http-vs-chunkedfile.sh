@@ -4,7 +4,10 @@
 #   2. p99 latency of small requests (a second wrk) while large page-cache-cold files stream on other
 #      connections of the same event loop -- where ChunkedFile's blocking reads stall everything on the loop.
 # Caches are dropped (echo 3 > /proc/sys/vm/drop_caches, needs root) before each cold run; if that is not
-# permitted, the cold rows are marked "(caches not dropped)" and mean little.
+# permitted, the cold rows are marked "(caches not dropped)" and mean little. A virtual machine's disk is often
+# cached by its host, so "cold" reads would still take microseconds: where the blkio cgroup controller (v1) or
+# io.max (v2) can be used (root), the server runs in a cgroup that throttles reads from the bench directory's
+# disk to $COLD_MBPS MB/s (default 40), i.e. a slow disk, real block-layer delays; rows say which.
 # The server runs with ONE event loop (--threads 1) so both modes share a loop the same way; wrk talks to
 # 127.0.0.1 only. Total runtime about 2-3 minutes.
 #
@@ -17,6 +20,7 @@ SECS=${1:-10}
 DIR=${BENCH_DIR:-/tmp/nettyaio-http-bench}
 CONNS=${CONNS:-16}
 ENGINE=${ENGINE:-auto}
+COLD_MBPS=${COLD_MBPS:-40}
 PORT=18443
 HOT_FILES=64          # x 1 MiB
 COLD_FILES=24         # x 128 MiB, zero-filled (real blocks on disk)
@@ -51,11 +55,34 @@ for set in hot:$HOT_FILES cold:$COLD_FILES; do
 done
 echo "$summary" > "$LUA/small.lua"
 
+# A cgroup that throttles reads from the bench directory's disk (blkio v1, or io.max on v2); empty if none.
+CG=
+THROTTLE="not throttled"
+setup_throttle() {
+  local src dev majmin
+  src=$(findmnt -no SOURCE -T "$DIR" 2>/dev/null | head -1) || return 0
+  dev=$(lsblk -dno PKNAME "$src" 2>/dev/null | head -1); [ -n "$dev" ] && src=/dev/$dev
+  majmin=$(lsblk -dno MAJ:MIN "$src" 2>/dev/null | tr -d ' ') || return 0
+  [ -n "$majmin" ] || return 0
+  if [ -f /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device ]; then
+    CG=/sys/fs/cgroup/blkio/nettyaio-bench
+    mkdir -p "$CG" 2>/dev/null && echo "$majmin $((COLD_MBPS * 1000000))" > "$CG/blkio.throttle.read_bps_device" 2>/dev/null \
+      && THROTTLE="reads throttled to $COLD_MBPS MB/s (blkio)" || CG=
+  elif [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw io /sys/fs/cgroup/cgroup.controllers; then
+    CG=/sys/fs/cgroup/nettyaio-bench
+    echo +io > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+    mkdir -p "$CG" 2>/dev/null && echo "$majmin rbps=$((COLD_MBPS * 1000000))" > "$CG/io.max" 2>/dev/null \
+      && THROTTLE="reads throttled to $COLD_MBPS MB/s (io.max)" || CG=
+  fi
+}
+setup_throttle
+
 SERVER_PID=
 start_server() {  # $1: extra flags
   java -jar "$JAR" --dir "$DIR" --http-port -1 --https-port $PORT --threads 1 --engine "$ENGINE" --quiet $1 \
     > "$DIR/server.log" 2>&1 &
   SERVER_PID=$!
+  if [ -n "$CG" ]; then echo "$SERVER_PID" > "$CG/cgroup.procs" 2>/dev/null || echo "$SERVER_PID" > "$CG/tasks"; fi
   for _ in $(seq 100); do
     grep -q "https://" "$DIR/server.log" 2>/dev/null && return 0
     kill -0 $SERVER_PID 2>/dev/null || break
@@ -64,7 +91,8 @@ start_server() {  # $1: extra flags
   cat "$DIR/server.log"; echo "server did not start" >&2; exit 1
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-trap stop_server EXIT
+cleanup() { stop_server; [ -n "$CG" ] && rmdir "$CG" 2>/dev/null; true; }
+trap cleanup EXIT
 result() { grep '^RESULT' | cut -d' ' -f2-; }
 drop_caches() { sync; if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then echo ""; else echo " (caches not dropped)"; fi; }
 
@@ -84,7 +112,7 @@ for mode in ChunkedAioFile ChunkedFile; do
 done
 
 echo
-echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $(nproc) cores; engine $ENGINE"
+echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $(nproc) cores; engine $ENGINE; cold: $THROTTLE"
 printf '%-16s | %-38s | %-44s\n' "" "hot 1 MiB files, $CONNS conns" "cold 128 MiB streams (4 conns) + 1 KiB GETs (4 conns)"
 printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s\n' mode "req/s" "MiB/s" "p50 ms" "p99 ms" "big MiB/s" "small p50" "small p99" "errors"
 for mode in ChunkedAioFile ChunkedFile; do

@@ -103,6 +103,9 @@ public final class AioFile implements Closeable {
         this.alignment = fd.isDirect() ? DIRECT_ALIGNMENT : 1;
         this.closeFuture = new LoopPromise<>(loop);
         loop.terminationFuture().addListener(loopTerminated);
+        engine.whenAbandoned(() -> closeFuture.tryFailure(new IOException("operations on " + path + " were "
+                + "abandoned in flight (their " + engine.kind() + " ring shut down first): the descriptor and their "
+                + "buffers are deliberately leaked, never freed under the kernel")));
     }
 
     /**
@@ -329,7 +332,7 @@ public final class AioFile implements Closeable {
             // Under O_DIRECT a read that ends off a block boundary ended at EOF (a regular file reads whole
             // blocks otherwise); reading on from there would be misaligned (EINVAL).
             boolean endedOffBlock = alignment > 1 && (r & (alignment - 1)) != 0;
-            if (!dst.isWritable() || op.promise.isCancelled() || endedOffBlock) {
+            if (!dst.isWritable() || op.promise.isDone() || endedOffBlock) {
                 op.succeed(sum);
                 return;
             }
@@ -499,7 +502,9 @@ public final class AioFile implements Closeable {
      * result), then closes the descriptor. Idempotent: every call returns the same future.
      *
      * @return a future completing on {@link #eventLoop()} once the descriptor is closed (failing with the
-     *         {@code close(2)} errno, if any)
+     *         {@code close(2)} errno, if any); it fails instead, with an {@link IOException}, if the engine
+     *         learns that operations in flight will never report (an io_uring loop that terminated with them
+     *         on its ring): the descriptor is then deliberately leaked with their buffers
      */
     public Future<Void> closeAsync() {
         for (;;) {
@@ -598,6 +603,8 @@ public final class AioFile implements Closeable {
         final Promise<T> promise = new LoopPromise<>(loop);
         private StagedBuffers staged;
         private boolean counted;
+        /** The caller's buffers, retained from {@link #start} until {@link #done()}. */
+        private ByteBuf[] held;
         /** Neighbours in the file's list of pending operations; guarded by {@link #opsLock}. */
         Op<?> prev;
         Op<?> next;
@@ -641,6 +648,15 @@ public final class AioFile implements Closeable {
                 s.release();
                 succeed(whenEmpty);
                 return null;
+            }
+            if (s != null) {
+                // One reference for the whole operation, on top of each step's own: a multi-step operation
+                // (readFully, a write retrying a short write) stages the caller's buffers again after a step let
+                // go of them, and a caller that released early must not have them recycled in between.
+                for (ByteBuf b : bufs) {
+                    b.retain();
+                }
+                held = bufs;
             }
             return s;
         }
@@ -692,14 +708,29 @@ public final class AioFile implements Closeable {
             }
         }
 
+        // The library lets go of the caller's buffers before the promise completes (a listener sees them as the
+        // caller alone holds them), and the operation stops counting after it, so a close waiting for the
+        // operation completes after its future.
         void succeed(T value) {
-            done();
+            releaseHeld();
             promise.trySuccess(value);
+            done();
         }
 
         void fail(Throwable cause) {
-            done();
+            releaseHeld();
             promise.tryFailure(cause);
+            done();
+        }
+
+        private void releaseHeld() {
+            ByteBuf[] h = held;
+            if (h != null) {
+                held = null;
+                for (ByteBuf b : h) {
+                    b.release();
+                }
+            }
         }
 
         /** The loop died with this operation in flight: fail it without releasing its buffers. */
@@ -708,6 +739,7 @@ public final class AioFile implements Closeable {
         }
 
         private void done() {
+            releaseHeld();
             if (counted) {
                 counted = false;
                 synchronized (opsLock) {

@@ -59,9 +59,19 @@ interface FileEngine {
 
     /**
      * Best effort: asks the kernel to cancel every operation still in flight; each still reports through its
-     * {@code done} (with {@code -ECANCELED} or its real result). Called by {@link AioFile#close()}.
+     * {@code done} (with {@code -ECANCELED} or its real result). Not called by {@link AioFile#close()}, which
+     * lets operations finish with their own results; engines use it when their own ring or loop goes away.
      */
     void cancelAll();
+
+    /**
+     * Registers {@code listener}, run at most once on any thread when the engine learns that operations it still
+     * holds will never report (their {@code done} is never called, their memory stays pinned): e.g. the
+     * io_uring loop whose ring they were on terminated first. {@link AioFile} then fails its close future
+     * instead of letting it wait forever. Engines whose operations always report ignore it.
+     */
+    default void whenAbandoned(Runnable listener) {
+    }
 
     /** Releases the engine's resources; called once, on the loop, after every operation has reported. */
     void close();

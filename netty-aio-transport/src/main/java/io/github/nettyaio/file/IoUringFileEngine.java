@@ -93,6 +93,8 @@ final class IoUringFileEngine implements FileEngine {
     /** {@code fileLoop == ringLoop}: a native io_uring file loop. */
     private final boolean direct;
     private final Ring ring = new Ring();
+    /** Run when operations are abandoned (see {@link #whenAbandoned}). */
+    private volatile Runnable abandonedListener;
     /** Shared ring only: submissions not yet handed to the ring thread; confined to the file's loop. */
     private List<Sqe> toRing = new ArrayList<>();
     /** Shared ring only: completions not yet handed back to the file's loop; confined to the ring thread. */
@@ -232,7 +234,9 @@ final class IoUringFileEngine implements FileEngine {
     }
 
     private void submit(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
-        if (direct) {
+        if (direct || ringLoop.inEventLoop()) {
+            // On the ring thread of a shared ring only when the file's loop is gone and a completion ran here
+            // (handBackCompletions): submit directly rather than touch the file loop's queue from this thread.
             ring.submit(op, fd, offset, address, length, opFlags, done);
             return;
         }
@@ -276,11 +280,19 @@ final class IoUringFileEngine implements FileEngine {
      * already running in the kernel (typical for buffered file I/O) its real result. Never throws.
      */
     @Override
+    public void whenAbandoned(Runnable listener) {
+        abandonedListener = listener;
+    }
+
+    @Override
     public void cancelAll() {
         if (direct) {
             ring.cancelAll();
             return;
         }
+        // Submissions still queued here reach the ring first (both are tasks of the ring loop, in order), so
+        // the cancel covers them too.
+        handOverSubmissions();
         try {
             ringLoop.execute(ring::cancelAll);
         } catch (RejectedExecutionException e) {
@@ -532,6 +544,14 @@ final class IoUringFileEngine implements FileEngine {
                 for (Completion done : dones) {
                     if (done != null) {
                         ABANDONED.add(done);
+                    }
+                }
+                Runnable l = abandonedListener;
+                if (l != null) {
+                    try {
+                        l.run();
+                    } catch (Throwable t) {
+                        logger.warn("An abandonment listener threw", t);
                     }
                 }
             }

@@ -384,6 +384,27 @@ class AioFileTest {
         }
     }
 
+    /**
+     * A write that the file system cuts short (a full 1 MiB tmpfs) is retried for the rest, and the retry reports
+     * ENOSPC, even though the caller released its pooled buffer right after calling {@code write}: the library
+     * keeps its own reference for the whole operation, so the buffer is never recycled between the attempts.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void shortWriteRetriedAfterAnEarlyReleaseReportsTheRealError(AioEngine engine, LoopType type) throws Exception {
+        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
+            try (AioFile f = open(engine, type, fs.dir.resolve("full.bin"), CREATE, WRITE)) {
+                ByteBuf src = PooledByteBufAllocator.DEFAULT.directBuffer(3 << 20).writeBytes(random(3 << 20));
+                Future<Integer> w = f.write(src, 0);
+                src.release();
+                Throwable cause = w.await().cause();
+                assertInstanceOf(ErrnoException.class, cause, "the retry's own error, not a recycled buffer");
+                assertEquals("ENOSPC", ((ErrnoException) cause).errnoName());
+                assertEquals(0, src.refCnt(), "released exactly once, by the library, after the last attempt");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void errors(AioEngine engine, LoopType type) throws Exception {
