@@ -3,8 +3,8 @@
 #   1. throughput on page-cache-hot 1 MiB files (wrk, several connections, random file per request);
 #   2. p99 latency of small requests (a second wrk) while large page-cache-cold files stream on other
 #      connections of the same event loop -- where ChunkedFile's blocking reads stall everything on the loop.
-# Caches are dropped (echo 3 > /proc/sys/vm/drop_caches, needs root) before each cold run; if that is not
-# permitted, the cold rows are marked "(caches not dropped)" and mean little. A virtual machine's disk is often
+# The cold files are evicted from the page cache (posix_fadvise DONTNEED) before each cold run; if that fails,
+# the cold rows are marked "(caches not dropped)" and mean little. A virtual machine's disk is often
 # cached by its host, so "cold" reads would still take microseconds: where the blkio cgroup controller (v1) or
 # io.max (v2) can be used (root), the server runs in a cgroup that throttles reads from the bench directory's
 # disk to $COLD_MBPS MB/s (default 40), i.e. a slow disk, real block-layer delays; rows say which.
@@ -94,7 +94,16 @@ stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/de
 cleanup() { stop_server; [ -n "$CG" ] && rmdir "$CG" 2>/dev/null; true; }
 trap cleanup EXIT
 result() { grep '^RESULT' | cut -d' ' -f2-; }
-drop_caches() { sync; if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then echo ""; else echo " (caches not dropped)"; fi; }
+# Evicts only the cold set from the page cache (posix_fadvise DONTNEED on each file). Dropping every cache
+# (/proc/sys/vm/drop_caches) would also evict the JVM's own jars and lib/modules, and the server would then stall
+# on throttled page faults of its own code, whichever way it serves files.
+drop_caches() {
+  sync
+  if python3 -c 'import os, sys
+for f in sys.argv[1:]:
+    fd = os.open(f, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$DIR"/cold/*.bin 2>/dev/null
+  then echo ""; else echo " (caches not dropped)"; fi
+}
 
 declare -A HOT COLD_BIG COLD_SMALL NOTE
 for mode in ChunkedAioFile ChunkedFile; do
