@@ -62,29 +62,16 @@ IMPL_LIST=("fio io_uring" "fio posixaio" "fio psync"
            "BLOCKING, epoll loop" "FileChannel (1 thread)" "AsynchronousFileChannel default"
            "AsynchronousFileChannel 2 threads")
 
-# Prints "iops mbps cpu_s_per_Mop" for one fio run. CPU is that of the whole fio process tree (getrusage of the
-# waited-for child: every thread, so glibc's AIO threads and io_uring's io-wq workers count, as they do for the
-# JVM rows), over the whole run (no ramp), divided by every operation of the run.
+# Prints "iops mbps cpu_s_per_Mop" for one fio run (CPU of fio's whole process tree: see fio-run.py).
 run_fio() { # engine kind block qd direct file
   local rw=$2 extra=()
   case "$2" in
     seqread) rw=read ;;
     randwrite) extra=(--fdatasync="$4") ;;
   esac
-  python3 - fio --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
+  python3 benchmarks/fio-run.py --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
       --direct="$([ "$5" = direct ] && echo 1 || echo 0)" --runtime="$SECS" --time_based \
-      --norandommap --randrepeat=0 "${extra[@]}" --output-format=json <<'PY'
-import json, resource, subprocess, sys
-before = resource.getrusage(resource.RUSAGE_CHILDREN)
-out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout.decode()
-after = resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-j = json.loads(out[out.index("{"):])["jobs"][0]  # synchronous engines print a note before the JSON
-io = j["write"] if j["write"]["io_bytes"] > 0 else j["read"]
-secs = j["job_runtime"] / 1000.0
-ops = io["total_ios"]
-print("%.0f %.1f %.2f" % (ops / secs, io["bw_bytes"] / 1e6, cpu / (ops / 1e6)))
-PY
+      --norandommap --randrepeat=0 "${extra[@]}" --output-format=json
 }
 
 # Prints "iops mbps cpu_s_per_Mop" for one FileBench run.

@@ -28,10 +28,9 @@ mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$DIR
 CP=$(cat "$DIR/cp.txt"):benchmarks/target/classes
 
 declare -A IOPS CPU
-run_fio() {
-  fio --name=seed --filename="$FILE" --ioengine=posixaio --iodepth=32 --rw=randread --bs=4k \
-      --size=64M --runtime="$SECS" --time_based --direct=0 --output-format=json 2>/dev/null |
-    python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; e=j["elapsed"]; print("%.0f %.3f" % (j["read"]["iops"], (j["usr_cpu"]+j["sys_cpu"])/100*e/(j["read"]["iops"]*e/1e6)))'
+run_fio() { # "iops cpu_s_per_Mop"; CPU of fio's whole process tree, as for the JVM rows (see fio-run.py)
+  python3 benchmarks/fio-run.py --name=seed --filename="$FILE" --ioengine=posixaio --iodepth=32 --rw=randread \
+      --bs=4k --size=64M --runtime="$SECS" --time_based --direct=0 --output-format=json | cut -d' ' -f1,3
 }
 run_ours() {
   java -cp "$CP" io.github.nettyaio.benchmarks.AioRandomRead "$FILE" 4096 32 "$SECS" "$1" |
