@@ -780,17 +780,19 @@ class ChunkedAioFileTest extends PipelineTestBase {
 
     /**
      * Passes a {@link ChunkedAioFile} on; once it has handed out a chunk, occupies the file's loop (no read
-     * completes until {@link #open()}) and, at the first suspension after that, closes the input from a worker
-     * thread: an application cancelling a download while the transfer waits for a read.
+     * completes until {@link #open()}) and, once the transfer is suspended on the input (waiting for a read that
+     * can't complete now), closes the input from a worker thread: an application cancelling a download.
      */
     private static final class CancelledMidTransfer implements ChunkedInput<ByteBuf> {
         final ChunkedAioFile in;
         /** The worker's {@code close()} returned. */
         final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
-        private final CountDownLatch fileLoopHeld = new CountDownLatch(1);
         private final CountDownLatch gate = new CountDownLatch(1);
+        private final AtomicBoolean closing = new AtomicBoolean();
+        private volatile boolean fileLoopHeld;
+        /** The last readChunk returned null: the transfer is suspended until a read completes. */
+        private volatile boolean suspended;
         private boolean holding;
-        private boolean closing;
 
         CancelledMidTransfer(ChunkedAioFile in) {
             this.in = in;
@@ -804,24 +806,32 @@ class ChunkedAioFileTest extends PipelineTestBase {
         @Override
         public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
             ByteBuf b = in.readChunk(allocator);
+            suspended = b == null;
             if (b != null && !holding) {
                 holding = true;
                 in.file().eventLoop().execute(() -> {
-                    fileLoopHeld.countDown();
+                    fileLoopHeld = true;
+                    closeIfStuck();
                     try {
                         gate.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 });
-            } else if (b == null && !closing && fileLoopHeld.getCount() == 0) {
-                closing = true;                  // suspended, and the read waited for can't complete
+            } else if (b == null) {
+                closeIfStuck();
+            }
+            return b;
+        }
+
+        /** On either loop: both set their flag, then check the other's, so one of them sees both. */
+        private void closeIfStuck() {
+            if (fileLoopHeld && suspended && closing.compareAndSet(false, true)) {
                 GlobalEventExecutor.INSTANCE.execute(() -> {
                     in.close();
                     closed.trySuccess(null);
                 });
             }
-            return b;
         }
 
         @Deprecated
