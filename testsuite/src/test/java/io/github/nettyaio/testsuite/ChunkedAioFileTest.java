@@ -878,6 +878,57 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /** Writes the head of a chunked 200 response to {@code ch}; returns {@code body} as its HTTP chunks. */
+    private static HttpChunkedInput chunkedResponse(Channel ch, ChunkedInput<ByteBuf> body) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpUtil.setTransferEncodingChunked(res, true);
+        ch.write(res);
+        return new HttpChunkedInput(body);
+    }
+
+    /** A server channel on {@code alloc}, with an HTTP codec if {@code http}. */
+    private static Consumer<Channel> serverInit(TrackingAllocator alloc, boolean http) {
+        return ch -> {
+            ch.config().setAllocator(alloc);
+            if (http) {
+                ch.pipeline().addLast(new HttpServerCodec());
+            }
+        };
+    }
+
+    /** A client passing the bytes of the response body to {@code body} if {@code http}. */
+    private static Consumer<Channel> clientInit(boolean http, BodyBytes body) {
+        return ch -> {
+            if (http) {
+                ch.pipeline().addLast(new HttpResponseDecoder(), body);
+            }
+        };
+    }
+
+    /**
+     * An input closed from another thread before its first chunk (right after being written and flushed): the
+     * write fails with {@link ClosedChannelException}, nothing is sent, over HTTP no {@link LastHttpContent}
+     * either (the empty body must not look complete), and every buffer is released.
+     */
+    @ParameterizedTest(name = "{0}, HTTP: {1}")
+    @MethodSource("loopsAndBoolean")
+    void inputClosedBeforeItsFirstChunkFailsTheWrite(LoopType type, boolean http) throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        BodyBytes body = new BodyBytes();
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> {
+                ChunkedAioFile in = input(ch, file, 0, data.length);
+                GlobalEventExecutor.INSTANCE.submit(in::close).syncUninterruptibly();
+                return http ? chunkedResponse(ch, in) : in;
+            }, serverInit(alloc, http), clientInit(http, body), b -> { });
+            assertInstanceOf(ClosedChannelException.class, t.write.cause());
+            assertFalse(body.lastContent, "the client got a LastHttpContent: the empty body looks complete");
+            assertEquals(0, t.received.length);
+            alloc.assertAllReleasedAfterClosing(f, t.child.eventLoop());
+        }
+    }
+
     /**
      * An application cancels a download from a worker thread with {@code close()} while the transfer waits for a
      * read: the write fails with {@link ClosedChannelException} (it neither hangs nor succeeds), the client gets
@@ -896,23 +947,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
             Transfer t = serve(type, f, (ch, file) -> {
                 CancelledMidTransfer c = new CancelledMidTransfer(input(ch, file, 0, data.length));
                 cancelled.set(c);
-                if (!http) {
-                    return c;
-                }
-                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                HttpUtil.setTransferEncodingChunked(res, true);
-                ch.write(res);
-                return new HttpChunkedInput(c);
-            }, ch -> {
-                ch.config().setAllocator(alloc);
-                if (http) {
-                    ch.pipeline().addLast(new HttpServerCodec());
-                }
-            }, ch -> {
-                if (http) {
-                    ch.pipeline().addLast(new HttpResponseDecoder(), body);
-                }
-            }, b -> { });
+                return http ? chunkedResponse(ch, c) : c;
+            }, serverInit(alloc, http), clientInit(http, body), b -> { });
             CancelledMidTransfer c = cancelled.get();
             c.open();
             await(c.closed);
