@@ -76,11 +76,12 @@ import java.util.Objects;
  *
  * <h2>Backpressure</h2>
  * When more than the high-water mark of bytes is queued or being written, the handler turns the channel's
- * {@code autoRead} off, and turns it back on once the bytes in flight fall below the low-water mark (defaults
- * 1 MiB / 4 MiB). This is done only when {@code autoRead} was on when the handler was added (a channel read
- * manually is left to its reader); at the end or on failure, {@code autoRead} is restored to that original
- * value. At most one write is in flight: messages arriving meanwhile are queued and written together next (one
- * vectored {@link AioFile#write(ByteBuf[], long)} of up to 16 MiB).
+ * {@code autoRead} off, and turns it back on once the bytes in flight are down to the low-water mark or fewer
+ * (with a low-water mark of 0: once everything is written) (defaults 1 MiB / 4 MiB). This is done only when
+ * {@code autoRead} was on when the handler was added (a channel read manually is left to its reader); at the end
+ * or on failure, {@code autoRead} is restored to that original value. At most one write is in flight: messages
+ * arriving meanwhile are queued and written together next (one vectored {@link AioFile#write(ByteBuf[], long)} of
+ * up to 16 MiB).
  *
  * <h2>Failures</h2>
  * A failed write or sync fires {@code exceptionCaught} with the {@link AioFile}'s {@link IOException} (naming
@@ -136,7 +137,8 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes the input to {@code file} from {@code startPosition}; {@code autoRead} is turned off above
-     * {@code waterMark.high()} bytes in flight and back on below {@code waterMark.low()}.
+     * {@code waterMark.high()} bytes in flight and back on at {@code waterMark.low()} or fewer (0: once all is
+     * written).
      *
      * @throws IllegalArgumentException a negative {@code startPosition}
      */
@@ -309,7 +311,7 @@ public class AioFileWriteHandler extends ChannelInboundHandlerAdapter {
         }
         written += n;
         bytesInFlight -= n;
-        if (autoReadSuspended && bytesInFlight < waterMark.low()) {
+        if (autoReadSuspended && bytesInFlight <= waterMark.low()) {
             resumeAutoRead();
         }
         writeNext();

@@ -18,9 +18,11 @@ import io.netty.util.concurrent.Future;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link ChunkedInput} that streams a region of an {@link AioFile} chunk by chunk without ever blocking the
@@ -51,12 +53,13 @@ import java.util.concurrent.RejectedExecutionException;
  * (the usual single one): that is the one resumed.
  *
  * <h2>Threads</h2>
- * {@link #readChunk}, {@link #isEndOfInput()} and {@link #close()} are meant to be called by
- * {@code ChunkedWriteHandler} on the channel's event loop ({@code readChunk} throws
- * {@link IllegalStateException} elsewhere; {@code close()} from another thread is handed to that loop, or runs on
- * the calling thread once that loop is gone). The
+ * The channel's event loop at construction (the channel must be registered) runs this input: all its state lives
+ * there. {@link #readChunk} is meant to be called by {@code ChunkedWriteHandler} on that loop (it throws
+ * {@link IllegalStateException} elsewhere). {@link #close()} may be called from any thread: off the loop it is
+ * handed to the loop and returns at once; once the loop rejects tasks (it is shutting down) the input is closed
+ * when the loop has terminated, unless the loop closed it first (every buffer is released exactly once). The
  * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
- * loop, where all state of this input lives. {@link #length()} and {@link #progress()} may be read anywhere.
+ * loop. {@link #isEndOfInput()}, {@link #length()} and {@link #progress()} may be read anywhere.
  *
  * <h2>Failures and closing</h2>
  * A failed read (an {@code IOException} naming the errno, {@link java.nio.channels.ClosedChannelException} when
@@ -66,6 +69,13 @@ import java.util.concurrent.RejectedExecutionException;
  * closes) releases every chunk read ahead; a read still in flight is cancelled (best effort) and its buffer is
  * released only once its completion arrives. Closing this input does <b>not</b> close the {@link AioFile}.
  * If the channel's loop shuts down with reads in flight, their buffers are released on the file's loop.
+ *
+ * <p>Closing does not end the input: {@link #isEndOfInput()} stays false until every byte has been handed out.
+ * An application may cancel a transfer by closing the input (from any thread): the next {@code readChunk} then
+ * throws a {@link ClosedChannelException} (a transfer suspended on this input is resumed for that), so
+ * {@code ChunkedWriteHandler} fails the write's promise, and under {@code HttpChunkedInput} no
+ * {@code LastHttpContent} is sent: the client never sees a truncated body as complete. Should the channel close
+ * first, {@code ChunkedWriteHandler} fails the promise too, since the input has not ended.
  *
  * <h2>O_DIRECT</h2>
  * For a file opened with {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}, {@code offset} and {@code chunkSize}
@@ -92,26 +102,31 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     /** The file is open with O_DIRECT: reads are aligned, into aligned buffers. */
     private final boolean direct;
 
-    /** Reads issued and chunks read, in file order; only touched on the channel's loop. */
+    /** The channel's loop, where the state lives. */
+    private final EventLoop owner;
+    /**
+     * Reads issued and chunks read, in file order; only touched on {@link #owner} (or, once it has terminated, by
+     * the one {@link #close0} that wins {@link #closed}).
+     */
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
     /** Where the next read starts. */
     private long nextReadOffset;
     /** Bytes handed out by {@link #readChunk}. */
     private volatile long progress;
-    private volatile boolean closed;
+    /** Set once, by the {@link #close0} that then releases {@link #slots}. */
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** {@link #readChunk} returned null for lack of a completed chunk: the next head completion resumes. */
     private boolean waiting;
     /** Inside {@link #readChunk}: a completion delivered inline must not resume the transfer re-entrantly. */
     private boolean inReadChunk;
-    /** The channel's loop, where the state lives: set by the first {@link #readChunk}. */
-    private volatile EventLoop owner;
     /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
     private Throwable failure;
 
     /**
      * Streams all of {@code file} (its size now) in chunks of {@link #DEFAULT_CHUNK_SIZE}.
      *
-     * @throws IOException the file's size can't be read (e.g. it is closed)
+     * @throws IOException           the file's size can't be read (e.g. it is closed)
+     * @throws IllegalStateException the channel is not registered to an event loop yet
      */
     public ChunkedAioFile(Channel channel, AioFile file) throws IOException {
         this(channel, file, DEFAULT_CHUNK_SIZE);
@@ -120,7 +135,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     /**
      * Streams all of {@code file} (its size now) in chunks of {@code chunkSize} bytes.
      *
-     * @throws IOException the file's size can't be read (e.g. it is closed)
+     * @throws IOException           the file's size can't be read (e.g. it is closed)
+     * @throws IllegalStateException the channel is not registered to an event loop yet
      */
     public ChunkedAioFile(Channel channel, AioFile file, int chunkSize) throws IOException {
         this(channel, file, 0, Objects.requireNonNull(file, "file").size(), chunkSize);
@@ -135,6 +151,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * @param file      the file, on any event loop; not closed by this input
      * @throws IllegalArgumentException negative {@code offset} or {@code length}, {@code chunkSize <= 0}, or
      *                                  {@code offset + length} overflowing
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
      */
     public ChunkedAioFile(Channel channel, AioFile file, long offset, long length, int chunkSize) {
         this(channel, file, offset, length, chunkSize, DEFAULT_READ_AHEAD);
@@ -145,10 +162,12 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * ahead of the socket (reads in flight plus chunks read and not yet taken).
      *
      * @throws IllegalArgumentException as there, or {@code readAhead <= 0}
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
      */
     public ChunkedAioFile(Channel channel, AioFile file, long offset, long length, int chunkSize, int readAhead) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.file = Objects.requireNonNull(file, "file");
+        this.owner = channel.eventLoop();
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset: " + offset);
         }
@@ -206,41 +225,58 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         return file;
     }
 
-    /** True once every byte of the region has been handed out, or once this input is closed. */
+    /**
+     * True once every byte of the region has been handed out. Closing does not end the input (a closed input that
+     * has not ended fails the write; see the class description).
+     */
     @Override
     public boolean isEndOfInput() {
-        return closed || progress == endOffset - startOffset;
+        return progress == endOffset - startOffset;
     }
 
-    /** Releases the chunks read ahead and cancels reads in flight; does not close the file. Idempotent. */
+    /**
+     * Releases the chunks read ahead and cancels reads in flight; does not close the file. Idempotent, and callable
+     * from any thread: off the channel's loop it is handed to that loop (and takes effect there, after this method
+     * returned); once that loop rejects tasks, it takes effect when the loop has terminated (at once if it has),
+     * unless the loop closed this input first. A transfer suspended on this input is resumed, so that
+     * {@code ChunkedWriteHandler} fails its write with the {@link ClosedChannelException} of {@link #readChunk}.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
-        EventLoop loop = owner;
-        if (loop == null) {
-            closed = true;                   // readChunk never ran: nothing was read
-            return;
-        }
-        if (loop.inEventLoop()) {
+        if (owner.inEventLoop()) {
             close0();
-        } else {
-            try {
-                loop.execute(this::close0);
-            } catch (RejectedExecutionException e) {
-                // The loop is gone, nothing runs there any more: close here. Reads still in flight find it
-                // gone too and release their buffers themselves (the orphan path of fillReadAhead).
-                close0();
-            }
+            return;
+        }
+        try {
+            owner.execute(this::close0);
+        } catch (RejectedExecutionException e) {
+            closeOnceTerminated();
         }
     }
 
+    /**
+     * The channel's loop rejects tasks: it is shutting down, but may still run the tasks it holds (and close this
+     * input itself, e.g. through {@code ChunkedWriteHandler} as it closes the channel), so the state is not ours
+     * to touch until it has terminated. Then nothing runs there any more: close from here (a no-op if the loop
+     * closed first). Reads still in flight release their buffers themselves (the orphan path of fillReadAhead).
+     */
+    private void closeOnceTerminated() {
+        if (owner.isTerminated()) {
+            close0();
+        } else {
+            owner.terminationFuture().addListener(f -> close0());
+        }
+    }
+
+    /** On the channel's loop, or once it has terminated: only the first call releases the slots. */
     private void close0() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        boolean resume = waiting;
         waiting = false;
         for (Slot s; (s = slots.poll()) != null; ) {
             if (s.done) {
@@ -248,6 +284,16 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             } else {
                 s.abandoned = true;          // its completion releases the buffer
                 s.future.cancel(false);
+            }
+        }
+        if (resume) {
+            // The transfer is suspended on this input: resume it so that readChunk fails it. Not inline: when
+            // ChunkedWriteHandler itself closes (on a failed write, or discarding on channelInactive), re-entering
+            // it would fail the promise with our ClosedChannelException instead of its own cause.
+            try {
+                owner.execute(this::resume);
+            } catch (RejectedExecutionException e) {
+                // The loop is going: it closes the channel, and ChunkedWriteHandler fails the write (not ended).
             }
         }
     }
@@ -266,23 +312,25 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * the end of the input. Must be called on the channel's event loop. Chunks are allocated from the channel's
      * allocator, not {@code allocator}.
      *
-     * @throws Exception the failure of the read of this chunk (see the class description), again on every later
-     *                   call
+     * @throws ClosedChannelException this input was closed before its end
+     * @throws IllegalStateException  called off the channel's event loop (of its construction)
+     * @throws Exception              the failure of the read of this chunk (see the class description), again on
+     *                                every later call
      */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
-        EventLoop loop = channel.eventLoop();
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("readChunk must be called on " + channel + "'s event loop");
-        }
-        if (owner == null) {
-            owner = loop;
+        if (!owner.inEventLoop()) {
+            throw new IllegalStateException("readChunk must be called on " + owner + ", the event loop of "
+                    + channel);
         }
         if (failure != null) {
             throw asException(failure);
         }
-        if (closed) {
-            return null;
+        if (closed.get()) {
+            if (isEndOfInput()) {
+                return null;                 // nothing was cut off
+            }
+            throw new ClosedChannelException();
         }
         inReadChunk = true;
         try {
@@ -322,7 +370,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
 
     /** Issues reads until {@code readAhead} chunks are in flight or held, or the region is covered. */
     private void fillReadAhead() {
-        while (!closed && slots.size() < readAhead && nextReadOffset < endOffset) {
+        while (!closed.get() && slots.size() < readAhead && nextReadOffset < endOffset) {
             int n = (int) Math.min(chunkSize, endOffset - nextReadOffset);
             long position = nextReadOffset;
             nextReadOffset += n;
@@ -400,7 +448,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     @Override
     public String toString() {
         return "ChunkedAioFile(" + file + ", [" + startOffset + ", " + endOffset + "), chunk " + chunkSize
-                + ", read-ahead " + readAhead + ", progress " + progress + (closed ? ", closed" : "") + ")";
+                + ", read-ahead " + readAhead + ", progress " + progress + (closed.get() ? ", closed" : "") + ")";
     }
 
     /** One read: its buffer (until handed out or released), its future and its outcome. */

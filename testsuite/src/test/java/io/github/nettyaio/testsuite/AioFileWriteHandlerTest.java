@@ -367,6 +367,17 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
         assertTrue(observer.seenOn > 0);
     }
 
+    /** WriteBufferWaterMark allows a low-water mark of 0: autoRead comes back once everything queued is written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void backpressureWithLowWaterMarkZeroResumesOnceAllIsWritten(LoopType type) throws Exception {
+        AutoReadObserver observer = new AutoReadObserver(false);
+        assertTrue(uploadHalfClosed(type, random(4 << 20), new WriteBufferWaterMark(0, 32 * 1024), true,
+                observer), "autoRead restored");
+        assertTrue(observer.seenOff > 0, "autoRead was turned off above the high-water mark");
+        assertTrue(observer.seenOn > 0, "autoRead was turned back on before the end");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void manualReadingIsLeftToTheReader(LoopType type) throws Exception {

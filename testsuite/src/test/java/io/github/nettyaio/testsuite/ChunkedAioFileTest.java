@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,6 +37,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -69,6 +71,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -373,12 +377,13 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
-    static Stream<Arguments> loopsWithAndWithoutTls() {
+    /** Every loop type, each with false and true. */
+    static Stream<Arguments> loopsAndBoolean() {
         return SocketSupport.loops().flatMap(t -> Stream.of(Arguments.of(t, false), Arguments.of(t, true)));
     }
 
     @ParameterizedTest(name = "{0}, TLS: {1}")
-    @MethodSource("loopsWithAndWithoutTls")
+    @MethodSource("loopsAndBoolean")
     void httpChunkedGzipDecodedByteForByte(LoopType type, boolean tls) throws Exception {
         SslContext serverTls = tls ? serverTls() : null;
         SslContext clientTls = tls ? clientTls() : null;
@@ -680,8 +685,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 chunk.release();
                 assertFalse(in.isEndOfInput());
                 in.close();
-                assertTrue(in.isEndOfInput());
-                assertNull(in.readChunk(ch.alloc()));
+                assertFalse(in.isEndOfInput(), "closing is not the end of the input");
+                assertThrows(ClosedChannelException.class, () -> in.readChunk(ch.alloc()));
                 in.close();                   // idempotent
                 return null;
             });
@@ -765,11 +770,329 @@ class ChunkedAioFileTest extends PipelineTestBase {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             in.close();                            // from here: the loop is gone
-            assertTrue(in.isEndOfInput());
+            assertFalse(in.isEndOfInput(), "closing is not the end of the input");
             assertEquals(8, alloc.allocated());
             alloc.assertAllReleasedAfterClosing(f);
         } finally {
             f.close();
+        }
+    }
+
+    /**
+     * Passes a {@link ChunkedAioFile} on; once it has handed out a chunk, occupies the file's loop (no read
+     * completes until {@link #open()}) and, once the transfer is suspended on the input (waiting for a read that
+     * can't complete now), closes the input from a worker thread: an application cancelling a download.
+     */
+    private static final class CancelledMidTransfer implements ChunkedInput<ByteBuf> {
+        final ChunkedAioFile in;
+        /** The worker's {@code close()} returned. */
+        final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
+        private final CountDownLatch gate = new CountDownLatch(1);
+        private final AtomicBoolean closing = new AtomicBoolean();
+        private volatile boolean fileLoopHeld;
+        /** The last readChunk returned null: the transfer is suspended until a read completes. */
+        private volatile boolean suspended;
+        private boolean holding;
+
+        CancelledMidTransfer(ChunkedAioFile in) {
+            this.in = in;
+        }
+
+        /** Lets the file's loop go on. */
+        void open() {
+            gate.countDown();
+        }
+
+        @Override
+        public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+            ByteBuf b = in.readChunk(allocator);
+            suspended = b == null;
+            if (b != null && !holding) {
+                holding = true;
+                in.file().eventLoop().execute(() -> {
+                    fileLoopHeld = true;
+                    closeIfStuck();
+                    try {
+                        gate.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            } else if (b == null) {
+                closeIfStuck();
+            }
+            return b;
+        }
+
+        /** On either loop: both set their flag, then check the other's, so one of them sees both. */
+        private void closeIfStuck() {
+            if (fileLoopHeld && suspended && closing.compareAndSet(false, true)) {
+                GlobalEventExecutor.INSTANCE.execute(() -> {
+                    in.close();
+                    closed.trySuccess(null);
+                });
+            }
+        }
+
+        @Deprecated
+        @Override
+        public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+            return readChunk(ctx.alloc());
+        }
+
+        @Override
+        public boolean isEndOfInput() {
+            return in.isEndOfInput();
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
+
+        @Override
+        public long length() {
+            return in.length();
+        }
+
+        @Override
+        public long progress() {
+            return in.progress();
+        }
+    }
+
+    /** Between an {@link HttpResponseDecoder} and a {@link SocketSupport.Collector}: passes the body's bytes on. */
+    private static final class BodyBytes extends ChannelInboundHandlerAdapter {
+        volatile boolean lastContent;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof LastHttpContent) {
+                lastContent = true;
+            }
+            if (msg instanceof HttpContent) {
+                ctx.fireChannelRead(((HttpContent) msg).content());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    /** Writes the head of a chunked 200 response to {@code ch}; returns {@code body} as its HTTP chunks. */
+    private static HttpChunkedInput chunkedResponse(Channel ch, ChunkedInput<ByteBuf> body) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpUtil.setTransferEncodingChunked(res, true);
+        ch.write(res);
+        return new HttpChunkedInput(body);
+    }
+
+    /** A server channel on {@code alloc}, with an HTTP codec if {@code http}. */
+    private static Consumer<Channel> serverInit(TrackingAllocator alloc, boolean http) {
+        return ch -> {
+            ch.config().setAllocator(alloc);
+            if (http) {
+                ch.pipeline().addLast(new HttpServerCodec());
+            }
+        };
+    }
+
+    /** A client passing the bytes of the response body to {@code body} if {@code http}. */
+    private static Consumer<Channel> clientInit(boolean http, BodyBytes body) {
+        return ch -> {
+            if (http) {
+                ch.pipeline().addLast(new HttpResponseDecoder(), body);
+            }
+        };
+    }
+
+    /**
+     * An input closed from another thread before its first chunk (right after being written and flushed): the
+     * write fails with {@link ClosedChannelException}, nothing is sent, over HTTP no {@link LastHttpContent}
+     * either (the empty body must not look complete), and every buffer is released.
+     */
+    @ParameterizedTest(name = "{0}, HTTP: {1}")
+    @MethodSource("loopsAndBoolean")
+    void inputClosedBeforeItsFirstChunkFailsTheWrite(LoopType type, boolean http) throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        BodyBytes body = new BodyBytes();
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> {
+                ChunkedAioFile in = input(ch, file, 0, data.length);
+                GlobalEventExecutor.INSTANCE.submit(in::close).syncUninterruptibly();
+                return http ? chunkedResponse(ch, in) : in;
+            }, serverInit(alloc, http), clientInit(http, body), b -> { });
+            assertInstanceOf(ClosedChannelException.class, t.write.cause());
+            assertFalse(body.lastContent, "the client got a LastHttpContent: the empty body looks complete");
+            assertEquals(0, t.received.length);
+            alloc.assertAllReleasedAfterClosing(f, t.child.eventLoop());
+        }
+    }
+
+    /**
+     * An application cancels a download from a worker thread with {@code close()} while the transfer waits for a
+     * read: the write fails with {@link ClosedChannelException} (it neither hangs nor succeeds), the client gets
+     * exactly the chunks sent before and, over HTTP, no {@link LastHttpContent} (a cut body must not look
+     * complete), and every buffer is released.
+     */
+    @ParameterizedTest(name = "{0}, HTTP: {1}")
+    @MethodSource("loopsAndBoolean")
+    void closingFromAWorkerThreadMidTransferFailsTheWrite(LoopType type, boolean http) throws Exception {
+        byte[] data = random(8 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        BodyBytes body = new BodyBytes();
+        AtomicReference<CancelledMidTransfer> cancelled = new AtomicReference<>();
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            Transfer t = serve(type, f, (ch, file) -> {
+                CancelledMidTransfer c = new CancelledMidTransfer(input(ch, file, 0, data.length));
+                cancelled.set(c);
+                return http ? chunkedResponse(ch, c) : c;
+            }, serverInit(alloc, http), clientInit(http, body), b -> { });
+            CancelledMidTransfer c = cancelled.get();
+            c.open();
+            await(c.closed);
+            assertInstanceOf(ClosedChannelException.class, t.write.cause());
+            assertFalse(body.lastContent, "the client got a LastHttpContent: the cut body looks complete");
+            assertTrue(t.received.length < data.length, "cut short: " + t.received.length);
+            assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
+            assertEquals(t.received.length, c.in.progress());
+            assertFalse(c.in.isEndOfInput());
+            alloc.assertAllReleasedAfterClosing(f, t.child.eventLoop());
+        } finally {
+            if (cancelled.get() != null) {
+                cancelled.get().open();
+            }
+            f.close();
+        }
+    }
+
+    /**
+     * An input closed from another thread before {@code ChunkedWriteHandler} read from it (written, not flushed)
+     * has not ended: when the channel closes, the handler's discard fails the write instead of succeeding it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void inputClosedBeforeTheChannelFailsTheDiscardedWrite(LoopType type) throws Exception {
+        byte[] data = random(1 << 20);
+        Channel server = SocketSupport.server(type, ch -> { }).bind(SocketSupport.localhost()).sync().channel();
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Channel ch = SocketSupport.client(type, c -> c.pipeline().addLast(new ChunkedWriteHandler()))
+                    .connect(server.localAddress()).sync().channel();
+            ChunkedAioFile in = input(ch, f, 0, data.length);
+            ChannelFuture write = ch.write(in);
+            in.close();                            // from the test thread
+            ch.close().sync();
+            assertTrue(write.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedChannelException.class, write.cause(), "the write of a closed input failed");
+            assertFalse(in.isEndOfInput());
+            assertEquals(0, in.progress());
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * {@code close()} from another thread while the channel's loop rejects tasks but still runs (it is shutting
+     * down): the closing thread leaves the chunks read ahead alone (the loop may be using them); they are released
+     * exactly once, by the loop when it closes the input itself (as {@code ChunkedWriteHandler} does when the
+     * channel closes), else once the loop has terminated.
+     */
+    @SuppressWarnings("deprecation")           // shutdown(): rejects tasks at once, while the loop still runs
+    @ParameterizedTest(name = "{0}, the loop closes the input too: {1}")
+    @MethodSource("loopsAndBoolean")
+    void closeWhileTheChannelLoopRejectsTasksReleasesEachBufferOnce(LoopType type, boolean loopCloses)
+            throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Promise<Void> resumed = GlobalEventExecutor.INSTANCE.newPromise();
+        IoEventLoopGroup group = ownGroup(type);
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        try {
+            Channel ch = SocketSupport.client(type, group, c -> c.pipeline().addLast(new ChannelDuplexHandler() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    resumed.trySuccess(null);
+                    ctx.flush();
+                }
+            })).option(ChannelOption.ALLOCATOR, alloc).register().sync().channel();
+            IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 4);
+            assertNull(AioTestSupport.onLoop(loop, () -> in.readChunk(ch.alloc())));
+            await(resumed);                        // the first chunk is read and held
+            Promise<Void> loopDone = GlobalEventExecutor.INSTANCE.newPromise();
+            loop.execute(() -> {
+                busy.countDown();
+                try {
+                    assertTrue(proceed.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    if (loopCloses) {
+                        in.close();
+                    }
+                    loopDone.trySuccess(null);
+                } catch (Throwable e) {
+                    loopDone.tryFailure(e);
+                }
+            });
+            assertTrue(busy.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            group.shutdown();
+            assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }));
+            in.close();                            // rejected by the loop, which still runs
+            assertEquals(1, alloc.buffers().get(0).refCnt(),
+                    "the chunk held was released by the closing thread while the loop still runs");
+            proceed.countDown();
+            await(loopDone);                       // the loop's close (if any) released nothing twice
+            assertTrue(group.terminationFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "loop terminated");
+            await(GlobalEventExecutor.INSTANCE.submit(() -> null));   // after the termination listeners
+            assertFalse(in.isEndOfInput());
+            alloc.assertAllReleasedAfterClosing(f);
+        } finally {
+            proceed.countDown();
+            f.close();
+        }
+    }
+
+    /**
+     * {@code close()} from another thread before or racing the first {@code readChunk} (which sets nothing up):
+     * it is ordered on the channel's loop, so either {@code readChunk} runs first and the reads it issued are
+     * released by the close, or it finds the input closed and throws; nothing leaks.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void closeBeforeOrRacingTheFirstReadChunkReleasesEveryBuffer(LoopType type) throws Exception {
+        byte[] data = random(1 << 20);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+        IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+        AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
+        try {
+            for (int i = 0; i < 200; i++) {
+                ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 16384, 4);
+                boolean closeFirst = i % 2 == 0;
+                if (closeFirst) {
+                    in.close();
+                }
+                CountDownLatch go = new CountDownLatch(1);
+                Future<ByteBuf> first = loop.submit(() -> {
+                    assertTrue(go.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    return in.readChunk(ch.alloc());
+                });
+                go.countDown();
+                in.close();                        // racing the readChunk now starting on the loop
+                assertTrue(first.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                if (closeFirst) {
+                    assertInstanceOf(ClosedChannelException.class, first.cause(), "readChunk after close");
+                } else {
+                    assertTrue(first.isSuccess(), () -> String.valueOf(first.cause()));
+                    assertNull(first.getNow(), "the first readChunk only starts reading");
+                }
+            }
+            alloc.assertAllReleasedAfterClosing(f, loop);
+        } finally {
+            f.close();
+            ch.close().sync();
         }
     }
 

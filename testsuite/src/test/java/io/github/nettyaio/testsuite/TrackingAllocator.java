@@ -52,6 +52,11 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return direct.size();
     }
 
+    /** The direct buffers allocated so far, in allocation order. */
+    List<ByteBuf> buffers() {
+        return new ArrayList<>(direct);
+    }
+
     /**
      * Closes {@code file}, which waits for every operation issued on it; lets each completion reach its handler
      * (passing twice through the file's loop and each of {@code loops} still running, which orders this after the
