@@ -55,18 +55,12 @@ final class BlockingFileEngine implements FileEngine {
 
     @Override
     public void read(int fd, long address, int length, long position, Completion done) {
-        POOL.execute(() -> {
-            long r = LibC.pread(fd, address, length, position);
-            post(done, r < 0 ? -LibC.errno() : r);
-        });
+        run(() -> LibC.pread(fd, address, length, position), done);
     }
 
     @Override
     public void write(int fd, long address, int length, long position, Completion done) {
-        POOL.execute(() -> {
-            long r = LibC.pwrite(fd, address, length, position);
-            post(done, r < 0 ? -LibC.errno() : r);
-        });
+        run(() -> LibC.pwrite(fd, address, length, position), done);
     }
 
     /** {@code preadv}/{@code pwritev} take the caller's memory as it is. */
@@ -77,18 +71,12 @@ final class BlockingFileEngine implements FileEngine {
 
     @Override
     public void readv(int fd, long iov, int iovcnt, long position, Completion done) {
-        POOL.execute(() -> {
-            long r = LibC.preadv(fd, iov, iovcnt, position);
-            post(done, r < 0 ? -LibC.errno() : r);
-        });
+        run(() -> LibC.preadv(fd, iov, iovcnt, position), done);
     }
 
     @Override
     public void writev(int fd, long iov, int iovcnt, long position, Completion done) {
-        POOL.execute(() -> {
-            long r = LibC.pwritev(fd, iov, iovcnt, position);
-            post(done, r < 0 ? -LibC.errno() : r);
-        });
+        run(() -> LibC.pwritev(fd, iov, iovcnt, position), done);
     }
 
     @Override
@@ -96,6 +84,14 @@ final class BlockingFileEngine implements FileEngine {
         POOL.execute(() -> {
             int r = dataOnly ? LibC.fdatasync(fd) : LibC.fsync(fd);
             post(done, r < 0 ? -LibC.errno() : 0);
+        });
+    }
+
+    /** Runs {@code call} on the pool and reports its result, or {@code -errno} (read on that thread) when negative. */
+    private void run(java.util.function.LongSupplier call, Completion done) {
+        POOL.execute(() -> {
+            long r = call.getAsLong();
+            post(done, r < 0 ? -LibC.errno() : r);
         });
     }
 

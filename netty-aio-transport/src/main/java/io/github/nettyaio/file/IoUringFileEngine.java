@@ -175,11 +175,7 @@ final class IoUringFileEngine implements FileEngine {
      */
     @Override
     public void read(int fd, long address, int length, long position, Completion done) {
-        if (position < 0) {
-            done.complete(-EINVAL);
-            return;
-        }
-        submit(IORING_OP_READ, fd, position, address, length, 0, done);
+        transfer(IORING_OP_READ, fd, position, address, length, done);
     }
 
     /**
@@ -188,11 +184,7 @@ final class IoUringFileEngine implements FileEngine {
      */
     @Override
     public void write(int fd, long address, int length, long position, Completion done) {
-        if (position < 0) {
-            done.complete(-EINVAL);
-            return;
-        }
-        submit(IORING_OP_WRITE, fd, position, address, length, 0, done);
+        transfer(IORING_OP_WRITE, fd, position, address, length, done);
     }
 
     /** {@code IORING_OP_READV}/{@code IORING_OP_WRITEV} take the caller's memory as it is. */
@@ -207,21 +199,22 @@ final class IoUringFileEngine implements FileEngine {
      */
     @Override
     public void readv(int fd, long iov, int iovcnt, long position, Completion done) {
-        if (position < 0) {
-            done.complete(-EINVAL);
-            return;
-        }
-        submit(IORING_OP_READV, fd, position, iov, iovcnt, 0, done);
+        transfer(IORING_OP_READV, fd, position, iov, iovcnt, done);
     }
 
     /** Submits {@code IORING_OP_WRITEV} (a {@code pwritev}); as {@link #readv}. */
     @Override
     public void writev(int fd, long iov, int iovcnt, long position, Completion done) {
+        transfer(IORING_OP_WRITEV, fd, position, iov, iovcnt, done);
+    }
+
+    /** A positional transfer: {@code -EINVAL} at once for a negative {@code position}, else one SQE. */
+    private void transfer(byte op, int fd, long position, long address, int length, Completion done) {
         if (position < 0) {
             done.complete(-EINVAL);
             return;
         }
-        submit(IORING_OP_WRITEV, fd, position, iov, iovcnt, 0, done);
+        submit(op, fd, position, address, length, 0, done);
     }
 
     /**
