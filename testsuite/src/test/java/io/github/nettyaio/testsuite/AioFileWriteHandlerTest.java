@@ -75,7 +75,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link AioFileWriteHandler} storing what real clients send over real sockets on 127.0.0.1: raw bytes ended by
@@ -517,30 +516,9 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void fullFileSystemFailsEverything(LoopType type) throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("tmpfs"));
-        String mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
-        assumeTrue(mounted == null, () -> "can't mount a 1 MiB tmpfs (needs root): " + mounted);
-        try {
-            try (AioFile f = AioFile.open(fileLoop(type, false), mnt.resolve("full.bin"), CREATE, WRITE)) {
-                assertWriteFails(type, f, random(3 << 20), "ENOSPC");
-            }
-        } finally {
-            String unmounted = run("umount", mnt.toString());
-            assertEquals(null, unmounted, "umount");
-        }
-    }
-
-    /** Runs a command; null when it succeeded, else its exit status and output. Closes its pipes. */
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (java.io.InputStream out = p.getInputStream(); java.io.OutputStream in = p.getOutputStream();
-             java.io.InputStream err = p.getErrorStream()) {
-            String output = new String(out.readAllBytes(), CharsetUtil.UTF_8);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "timed out: " + output;
-            }
-            return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
+        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tmpfs");
+             AioFile f = AioFile.open(fileLoop(type, false), fs.dir.resolve("full.bin"), CREATE, WRITE)) {
+            assertWriteFails(type, f, random(3 << 20), "ENOSPC");
         }
     }
 
