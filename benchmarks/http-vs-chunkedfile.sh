@@ -9,11 +9,12 @@
 # io.max (v2) can be used (root), the server runs in a cgroup that throttles reads from the bench directory's
 # disk to $COLD_MBPS MB/s (default 40), i.e. a slow disk, real block-layer delays; rows say which.
 # The server runs with ONE event loop (--threads 1) so both modes share a loop the same way; wrk talks to
-# 127.0.0.1 only. Total runtime about 2-3 minutes.
+# 127.0.0.1 only. ROUNDS (default 3) rounds with the two modes interleaved: about 2 minutes a round.
 #
 # Usage: benchmarks/http-vs-chunkedfile.sh [seconds per run, default 10]
 # Env: BENCH_DIR (default /tmp/nettyaio-http-bench: must be on a real disk, not tmpfs, for the cold case),
-#      CONNS (hot-case connections, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto).
+#      CONNS (hot-case connections, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto),
+#      ROUNDS (default 3), COLD_MBPS (read throttle for the cold case, default 40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
@@ -21,6 +22,7 @@ DIR=${BENCH_DIR:-/tmp/nettyaio-http-bench}
 CONNS=${CONNS:-16}
 ENGINE=${ENGINE:-auto}
 COLD_MBPS=${COLD_MBPS:-40}
+ROUNDS=${ROUNDS:-3}
 PORT=18443
 HOT_FILES=64          # x 1 MiB
 COLD_FILES=24         # x 128 MiB, zero-filled (real blocks on disk)
@@ -105,29 +107,49 @@ for f in sys.argv[1:]:
   then echo ""; else echo " (caches not dropped)"; fi
 }
 
-declare -A HOT COLD_BIG COLD_SMALL NOTE
-for mode in ChunkedAioFile ChunkedFile; do
-  flags=""; [ $mode = ChunkedFile ] && flags="--chunked-file"
-  start_server "$flags"
-  wrk -t1 -c4 -d2s "https://127.0.0.1:$PORT/small.bin" > /dev/null   # warm-up (JIT, TLS sessions)
-  HOT[$mode]=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" | result)
-  NOTE[$mode]=$(drop_caches)
-  wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$PORT" | result > "$DIR/cold-big.txt" &
-  BIG=$!
-  COLD_SMALL[$mode]=$(wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/small.lua" "https://127.0.0.1:$PORT/small.bin" | result)
-  wait $BIG
-  COLD_BIG[$mode]=$(cat "$DIR/cold-big.txt")
-  stop_server
+# ROUNDS rounds, the two modes interleaved within each; every row printed, then the median of each column.
+declare -A NOTE
+ROWS=$DIR/rows.txt; : > "$ROWS"
+for round in $(seq "$ROUNDS"); do
+  for mode in ChunkedAioFile ChunkedFile; do
+    flags=""; [ $mode = ChunkedFile ] && flags="--chunked-file"
+    start_server "$flags"
+    wrk -t1 -c4 -d2s "https://127.0.0.1:$PORT/small.bin" > /dev/null   # warm-up (JIT, TLS sessions)
+    hot=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" | result)
+    NOTE[$mode]=$(drop_caches)
+    wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$PORT" | result > "$DIR/cold-big.txt" &
+    BIG=$!
+    small=$(wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/small.lua" "https://127.0.0.1:$PORT/small.bin" | result)
+    wait $BIG
+    echo "$mode $round $hot $(cat "$DIR/cold-big.txt") $small" >> "$ROWS"
+    stop_server
+  done
 done
 
 echo
-echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $(nproc) cores; engine $ENGINE; cold: $THROTTLE"
-printf '%-16s | %-38s | %-44s\n' "" "hot 1 MiB files, $CONNS conns" "cold 128 MiB streams (4 conns) + 1 KiB GETs (4 conns)"
-printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s\n' mode "req/s" "MiB/s" "p50 ms" "p99 ms" "big MiB/s" "small p50" "small p99" "errors"
-for mode in ChunkedAioFile ChunkedFile; do
-  read -r hr hm h50 h99 he <<< "${HOT[$mode]}"
-  read -r br bm b50 b99 be <<< "${COLD_BIG[$mode]}"
-  read -r sr sm s50 s99 se <<< "${COLD_SMALL[$mode]}"
-  printf '%-16s | %9s %9s %8s %8s | %9s %10s %10s %6s%s\n' "$mode" "$hr" "$hm" "$h50" "$h99" "$bm" "${s50}ms" "${s99}ms" \
-    "$((${he:-0} + ${be:-0} + ${se:-0}))" "${NOTE[$mode]}"
-done
+echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $ROUNDS interleaved round(s), $(nproc) cores;" \
+  "engine $ENGINE; cold: $THROTTLE${NOTE[ChunkedAioFile]}"
+python3 - "$ROWS" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+# mode round | hot: req/s MiB/s p50 p99 err | big: req/s MiB/s p50 p99 err | small: req/s MiB/s p50 p99 err
+cols = [("req/s", 2), ("MiB/s", 3), ("p50 ms", 4), ("p99 ms", 5), ("big MiB/s", 8), ("small p50", 14), ("small p99", 15)]
+print("%-16s %5s | %9s %9s %8s %8s | %9s %10s %10s %6s" % (("mode", "round") + tuple(c for c, _ in cols) + ("errors",)))
+def line(mode, rnd, vals, errs):
+    print("%-16s %5s | %9s %9s %8s %8s | %9s %10s %10s %6s" % ((mode, rnd) + tuple(vals) + (errs,)))
+for r in rows:
+    line(r[0], r[1], [r[i] for _, i in cols], int(r[6]) + int(r[11]) + int(r[16]))
+med = {}
+for mode in ("ChunkedAioFile", "ChunkedFile"):
+    rs = [r for r in rows if r[0] == mode]
+    med[mode] = [statistics.median(float(r[i]) for r in rs) for _, i in cols]
+    line(mode, "med", ["%.2f" % v for v in med[mode]], sum(int(r[6]) + int(r[11]) + int(r[16]) for r in rs))
+a, f = med["ChunkedAioFile"], med["ChunkedFile"]
+pairs = {}
+for r in rows:
+    pairs.setdefault(r[1], {})[r[0]] = float(r[2])
+per_round = " ".join("%.2f" % (p["ChunkedAioFile"] / p["ChunkedFile"]) for _, p in sorted(pairs.items())
+                     if len(p) == 2 and p["ChunkedFile"] > 0)
+print("ChunkedAioFile / ChunkedFile: hot req/s %.2fx (per round: %s); cold small-request p99 %.3fx"
+      % (a[0] / f[0] if f[0] else float("nan"), per_round, a[6] / f[6] if f[6] else float("nan")))
+PY
