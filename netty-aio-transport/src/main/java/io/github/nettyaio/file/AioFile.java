@@ -230,10 +230,13 @@ public final class AioFile implements Closeable {
             promise.tryFailure(failure);
             return;
         }
-        promise.tryFailure(new IOException("event loop " + file.loop + " shut down while opening " + file.path, why));
-        if (!promise.isSuccess()) {
-            file.closeAsync(); // not handed over (failed now, or cancelled before)
+        if (promise.isSuccess()) {
+            return; // handed over
         }
+        // Not handed over (failing now, or cancelled before): close first — at once, the loop being gone — so that
+        // whoever sees the future fail sees the descriptor closed.
+        file.closeAsync();
+        promise.tryFailure(new IOException("event loop " + file.loop + " shut down while opening " + file.path, why));
     }
 
     private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
