@@ -515,15 +515,9 @@ public final class FileBench {
                 this.deadline = deadline;
             }
 
+            /** Puts every slot in flight: reads then run until the deadline, writes in batches. */
             void start() {
-                if (w.isWrite()) {
-                    startBatch();
-                } else {
-                    inFlight.set(bufs.length);
-                    for (ByteBuffer b : bufs) {
-                        new Slot(b).issue();
-                    }
-                }
+                startBatch();
             }
 
             void startBatch() {

@@ -237,11 +237,7 @@ final class IoUringFileEngine implements FileEngine {
         if (toRing.size() == 1) {
             // One hand-over per batch: runs after the task that is submitting now (and whatever else that task
             // submits), on this same loop, so the ring thread is woken once per batch, not once per operation.
-            try {
-                fileLoop.execute(this::handOverSubmissions);
-            } catch (RejectedExecutionException e) {
-                handOverSubmissions();
-            }
+            executeOrRunNow(fileLoop, this::handOverSubmissions);
         }
     }
 
@@ -327,11 +323,16 @@ final class IoUringFileEngine implements FileEngine {
         fromRing.add(done, result);
         if (fromRing.size() == 1) {
             // One hand-back per batch of CQEs: Netty runs this task after the completions it is processing now.
-            try {
-                ringLoop.execute(this::handBackCompletions);
-            } catch (RejectedExecutionException e) {
-                handBackCompletions();
-            }
+            executeOrRunNow(ringLoop, this::handBackCompletions);
+        }
+    }
+
+    /** Runs {@code task} as a task of {@code loop}, or right here when the loop no longer takes tasks. */
+    private static void executeOrRunNow(IoEventLoop loop, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
         }
     }
 
