@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.examples;
 
+import io.github.nettyaio.handler.ChunkedAioFile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -27,6 +28,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -298,14 +300,26 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             });
             return;
         }
-        HttpChunkedInput body;
+        ChunkedInput<ByteBuf> chunks;
         try {
-            body = new HttpChunkedInput(file.chunks(ctx.channel(), range.start(), range.length()));
+            chunks = file.chunks(ctx.channel(), range.start(), range.length());
         } catch (IOException | RuntimeException ex) {
             file.close();
             error(e, HttpResponseStatus.INTERNAL_SERVER_ERROR, false);
             return;
         }
+        HttpChunkedInput body = new HttpChunkedInput(chunks);
+        if (chunks instanceof ChunkedAioFile) {
+            // The headers leave with the first chunk, in one flush, once it is read (never fails; a read error
+            // surfaces from the body as usual).
+            ((ChunkedAioFile) chunks).prefetch().addListener(f -> writeBody(e, r, status, file, range, body));
+        } else {
+            writeBody(e, r, status, file, range, body);
+        }
+    }
+
+    private void writeBody(Exchange e, HttpResponse r, HttpResponseStatus status, FileBodies.Opened file,
+                           ByteRange range, HttpChunkedInput body) {
         ctx.write(r);
         ctx.writeAndFlush(body).addListener((ChannelFuture f) -> {
             file.close();

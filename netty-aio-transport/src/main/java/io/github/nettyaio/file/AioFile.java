@@ -240,7 +240,7 @@ public final class AioFile implements Closeable {
     }
 
     private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
-        if (loop.inEventLoop()) {
+        if (loop.inEventLoop() || FileEngines.createsOnAnyThread(kind, loop)) {
             return FileEngines.create(kind, loop);
         }
         try {

@@ -61,7 +61,7 @@ final class FileEngines {
         }
     }
 
-    /** Creates the engine (on {@code loop}'s thread). */
+    /** Creates the engine: on {@code loop}'s thread, or on any thread where {@link #createsOnAnyThread} says so. */
     static FileEngine create(AioEngine kind, IoEventLoop loop) throws IOException {
         switch (kind) {
             case IO_URING:
@@ -74,6 +74,15 @@ final class FileEngines {
             default:
                 throw new IllegalArgumentException(String.valueOf(kind));
         }
+    }
+
+    /**
+     * Whether {@link #create} may be called for {@code kind} off {@code loop}'s thread without waiting for the
+     * loop: IO_URING on an io_uring loop, whose registration completes on the loop later (see
+     * {@link IoUringFileEngine#create}). The others are created on the loop's thread.
+     */
+    static boolean createsOnAnyThread(AioEngine kind, IoEventLoop loop) {
+        return kind == AioEngine.IO_URING && isIoUringLoop(loop);
     }
 
     static boolean isIoUringLoop(IoEventLoop loop) {

@@ -111,7 +111,10 @@ final class IoUringFileEngine implements FileEngine {
     /**
      * Creates the engine for a file on {@code fileLoop}, registering its handle on {@code fileLoop} itself when
      * it is an io_uring loop, else on a loop of the shared io_uring group (created on first use; waits up to
-     * 10 s for that registration). Called on {@code fileLoop}'s thread, at open time.
+     * 10 s for that registration). Called at open time on {@code fileLoop}'s thread or, for an io_uring
+     * {@code fileLoop} ({@link FileEngines#createsOnAnyThread}), on any thread: the registration then completes
+     * on the loop without anyone waiting for it, and operations the loop issues before that wait in the ring
+     * (they are submitted, in order, when it completes; cancelled, never seen by the kernel, if it fails).
      *
      * @throws UnsupportedOperationException io_uring is not available (the message carries
      *                                       {@code IoUring.unavailabilityCause()}), or the shared ring can't be
@@ -126,6 +129,18 @@ final class IoUringFileEngine implements FileEngine {
         }
         IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
         IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop);
+        if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
+            // Set before register() queues its task, which orders it before everything the loop does with it.
+            engine.ring.unregistered = new ArrayList<>();
+            Future<IoRegistration> f = ringLoop.register(engine.ring);
+            if (f.isDone() && !f.isSuccess()) {
+                throw new IllegalStateException("Can't register with io_uring loop " + ringLoop + ": " + f.cause(),
+                        f.cause());
+            }
+            f.addListener(engine.ring::registered);
+            ringLoop.terminationFuture().addListener(engine.onRingTerminated);
+            return engine;
+        }
         Future<IoRegistration> f = ringLoop.register(engine.ring);
         // Done already when called on the ring's own thread (the native case, on the file loop).
         if (!f.awaitUninterruptibly(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -297,6 +312,7 @@ final class IoUringFileEngine implements FileEngine {
     @Override
     public void close() {
         ringLoop.terminationFuture().removeListener(onRingTerminated);
+        ring.engineClosed = true;            // a registration completing later is cancelled at once
         IoRegistration r = ring.registration;
         if (r != null) {
             try {
@@ -398,8 +414,18 @@ final class IoUringFileEngine implements FileEngine {
      * method except {@link #reportAbandoned()} runs on the ring's loop thread.
      */
     private final class Ring implements IoUringIoHandle {
-        /** The registration (wrapper) from {@code register}; set by {@link #create} before any submission. */
+        /**
+         * The registration (wrapper) from {@code register}; set by {@link #create} before any submission, or (a
+         * native ring opened off its loop) by {@link #registered}.
+         */
         volatile IoRegistration registration;
+        /**
+         * While a registration started off the loop is pending: the submissions made meanwhile, in order (null
+         * otherwise). Set by {@link #create} before the registration task is queued; then ring-thread only.
+         */
+        List<Sqe> unregistered;
+        /** The engine was closed (ring thread): a registration completing afterwards is cancelled. */
+        boolean engineClosed;
         /** Completion per slot; {@code null} when free. */
         private Completion[] dones = new Completion[16];
         /** What {@code submit} returned per slot: the kernel-side user data, target of ASYNC_CANCEL. */
@@ -416,6 +442,10 @@ final class IoUringFileEngine implements FileEngine {
         /** Takes a slot and submits the SQE; reports at once (with nothing submitted) if it can't. */
         void submit(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
             IoRegistration r = registration;
+            if (r == null && unregistered != null) {
+                unregistered.add(new Sqe(op, fd, offset, address, length, opFlags, done));
+                return;
+            }
             if (r == null || closed || !r.isValid()) {
                 deliver(done, -ECANCELED);
                 return;
@@ -448,9 +478,39 @@ final class IoUringFileEngine implements FileEngine {
             inFlight++;
         }
 
+        /**
+         * On the ring thread, once the registration started off the loop completed: submits what waited for it,
+         * or (it failed: the loop is shutting down) reports those operations cancelled.
+         */
+        void registered(Future<? super IoRegistration> f) {
+            List<Sqe> waiting = unregistered;
+            unregistered = null;
+            if (f.isSuccess()) {
+                IoRegistration r = (IoRegistration) f.getNow();
+                registration = r;
+                if (engineClosed) {
+                    r.cancel();
+                }
+            } else {
+                logger.debug("Registering with io_uring loop {} failed", ringLoop, f.cause());
+            }
+            for (Sqe q : waiting) {
+                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);   // -ECANCELED if it failed
+            }
+        }
+
         /** Submits ASYNC_CANCEL for every slot in flight not yet cancelled. */
         void cancelAll() {
             IoRegistration r = registration;
+            if (r == null && unregistered != null) {
+                // Never seen by the kernel: cancelled here and now.
+                List<Sqe> waiting = unregistered;
+                unregistered = new ArrayList<>();
+                for (Sqe q : waiting) {
+                    deliver(q.done, -ECANCELED);
+                }
+                return;
+            }
             if (r == null || !r.isValid()) {
                 return;
             }

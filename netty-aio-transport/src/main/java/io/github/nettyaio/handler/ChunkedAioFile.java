@@ -15,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -119,6 +120,14 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     private boolean waiting;
     /** Inside {@link #readChunk}: a completion delivered inline must not resume the transfer re-entrantly. */
     private boolean inReadChunk;
+    /** {@link #fillTask} is queued on {@link #owner}. */
+    private boolean fillScheduled;
+    private final Runnable fillTask = () -> {
+        fillScheduled = false;
+        fillReadAhead();
+    };
+    /** Completed once the first chunk is read (or can't be): see {@link #prefetch()}; null until asked for. */
+    private Promise<Void> firstChunk;
     /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
     private Throwable failure;
 
@@ -278,6 +287,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         boolean resume = waiting;
         waiting = false;
+        Promise<Void> first = firstChunk;
+        if (first != null) {
+            first.trySuccess(null);
+        }
         for (Slot s; (s = slots.poll()) != null; ) {
             if (s.done) {
                 s.release();
@@ -296,6 +309,34 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
                 // The loop is going: it closes the channel, and ChunkedWriteHandler fails the write (not ended).
             }
         }
+    }
+
+    /**
+     * Starts reading ahead now, as the first {@link #readChunk} would, and returns a future that succeeds once
+     * the first chunk is in memory, so that {@code readChunk} will return it at once. A server that writes a
+     * response's headers only then sends them in the same flush (and TLS record run) as the first chunk, rather
+     * than alone one loop round earlier. The future also succeeds when that read failed (the failure is thrown
+     * by {@code readChunk}, as always), when the region is empty and when this input is closed; it never fails.
+     * Calling it again returns the same future.
+     *
+     * <p>Must be called on the channel's event loop; the future completes there.
+     *
+     * @throws IllegalStateException called off the channel's event loop
+     */
+    public Future<Void> prefetch() {
+        if (!owner.inEventLoop()) {
+            throw new IllegalStateException("prefetch must be called on " + owner + ", the event loop of "
+                    + channel);
+        }
+        if (firstChunk == null) {
+            firstChunk = owner.newPromise();
+            fillReadAhead();
+            Slot head = slots.peek();
+            if (head == null || head.done || closed.get()) {
+                firstChunk.trySuccess(null);
+            }
+        }
+        return firstChunk;
     }
 
     /**
@@ -351,7 +392,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             ByteBuf chunk = head.buf;
             head.buf = null;
             progress += chunk.readableBytes();
-            fillReadAhead();
+            scheduleFill();
             return chunk;
         } finally {
             inReadChunk = false;
@@ -366,6 +407,22 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             throw (Error) t;
         }
         return new IOException(t);
+    }
+
+    /**
+     * Refills the read-ahead once the current round of the loop has queued its socket writes: the chunk just
+     * handed out (and those of other channels on the loop) are then sent before the next reads are issued, so a
+     * loop submitting many sends and reads at once sends first.
+     */
+    private void scheduleFill() {
+        if (!fillScheduled) {
+            fillScheduled = true;
+            try {
+                owner.execute(fillTask);
+            } catch (RejectedExecutionException e) {
+                fillTask.run();              // the loop is going: read now (the reads fail or are cancelled)
+            }
+        }
     }
 
     /** Issues reads until {@code readAhead} chunks are in flight or held, or the region is covered. */
@@ -417,6 +474,9 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         if (slot.cause != null) {
             slot.release();
+        }
+        if (firstChunk != null && slots.peek() == slot) {
+            firstChunk.trySuccess(null);
         }
         if (waiting && !inReadChunk && slots.peek() == slot) {
             waiting = false;

@@ -31,7 +31,8 @@ import java.util.Objects;
  * an {@code iovec} array in pooled direct memory, when every region of every buffer (composite components
  * included) is direct — {@link #isVectored()};</li>
  * <li>else one pooled direct staging buffer (heap buffers, and vectored transfers where the engine has no
- * {@code readv}: glibc has no {@code aio_readv}).</li>
+ * {@code readv}: glibc has no {@code aio_readv}); on an event loop thread the most recently released one of
+ * its {@link StagingCache}, whose memory is still in the CPU cache.</li>
  * </ol>
  * Under {@code O_DIRECT} ({@code alignment > 1}) memory is used directly only where every region's address and
  * length are multiples of the alignment. On completion {@link #complete(long)} copies back (reads), moves the
@@ -51,10 +52,13 @@ public final class StagedBuffers {
     private final int iovecCount;
     private final long address;
     private boolean released;
+    /** 1, or the O_DIRECT alignment (then {@link #staging} is an aligned slice, not from {@link StagingCache}). */
+    private final int alignment;
 
     private StagedBuffers(ByteBuf[] bufs, boolean read, ByteBufAllocator alloc, int alignment, boolean vectored) {
         this.bufs = bufs;
         this.read = read;
+        this.alignment = alignment;
         long total = 0;
         for (ByteBuf b : bufs) {
             Objects.requireNonNull(b, "buffer");
@@ -95,7 +99,7 @@ public final class StagedBuffers {
                 iovecs = null;
                 iovecCount = 0;
                 staging = alignment > 1 ? alignedDirectBuffer(alloc, alignment, length)
-                        : alloc.directBuffer(length, length);
+                        : StagingCache.take(alloc, length);
                 if (!read) {
                     for (ByteBuf b : bufs) {
                         staging.writeBytes(b, b.readerIndex(), b.readableBytes());
@@ -256,7 +260,11 @@ public final class StagedBuffers {
         }
         released = true;
         if (staging != null) {
-            staging.release();
+            if (alignment > 1) {
+                staging.release();
+            } else {
+                StagingCache.give(staging);
+            }
         }
         if (iovecs != null) {
             iovecs.release();

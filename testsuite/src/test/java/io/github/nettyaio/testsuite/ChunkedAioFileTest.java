@@ -91,6 +91,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -509,6 +510,75 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /**
+     * {@code prefetch()} starts the read-ahead and succeeds once the first chunk is in memory: the first
+     * {@code readChunk} then returns it at once instead of null. Asking again gives the same future.
+     */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void prefetchMakesTheFirstChunkReady(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
+        byte[] data = random(100_000);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+        AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
+        try {
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536);
+            IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+            assertThrows(IllegalStateException.class, in::prefetch, "off the channel's loop");
+            Future<Void> ready = AioTestSupport.onLoop(loop, () -> {
+                Future<Void> p = in.prefetch();
+                assertSame(p, in.prefetch());
+                return p;
+            });
+            await(ready);
+            AioTestSupport.onLoop(loop, () -> {
+                ByteBuf chunk = in.readChunk(ch.alloc());
+                assertNotNull(chunk, "the prefetched chunk is there at once");
+                assertArrayEquals(Arrays.copyOf(data, 65536), io.netty.buffer.ByteBufUtil.getBytes(chunk));
+                chunk.release();
+                in.close();
+                return null;
+            });
+            alloc.assertAllReleasedAfterClosing(f, ch.eventLoop());
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
+    /** {@code prefetch()} never fails: a failed first read succeeds it and is thrown by readChunk; so does close. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void prefetchSucceedsOnAFailedReadAndOnClose(LoopType type) throws Exception {
+        byte[] data = random(1000);
+        Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+        AioFile f = AioFile.open(fileLoop(type, true), file(data), READ);
+        try {
+            IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+            // The region runs past the end of the file: the first read comes up short.
+            ChunkedAioFile past = new ChunkedAioFile(ch, f, 0, 5000, 4096);
+            await(AioTestSupport.onLoop(loop, past::prefetch));
+            AioTestSupport.onLoop(loop, () -> {
+                assertThrows(EOFException.class, () -> past.readChunk(ch.alloc()));
+                past.close();
+                return null;
+            });
+            ChunkedAioFile closed = new ChunkedAioFile(ch, f, 0, data.length, 4096);
+            Future<Void> p = AioTestSupport.onLoop(loop, () -> {
+                Future<Void> x = closed.prefetch();
+                closed.close();
+                return x;
+            });
+            await(p);
+            ChunkedAioFile empty = new ChunkedAioFile(ch, f, 0, 0, 4096);
+            assertTrue(AioTestSupport.onLoop(loop, empty::prefetch).isSuccess(), "an empty region is ready at once");
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void slowReaderGetsEverything(LoopType type) throws Exception {
@@ -684,6 +754,10 @@ class ChunkedAioFileTest extends PipelineTestBase {
                 assertArrayEquals(Arrays.copyOf(data, 65536), io.netty.buffer.ByteBufUtil.getBytes(chunk));
                 chunk.release();
                 assertFalse(in.isEndOfInput());
+                return null;
+            });
+            // Taking a chunk refilled the read-ahead in a task of its own, which has run by now.
+            AioTestSupport.onLoop(loop, () -> {
                 in.close();
                 assertFalse(in.isEndOfInput(), "closing is not the end of the input");
                 assertThrows(ClosedChannelException.class, () -> in.readChunk(ch.alloc()));
