@@ -57,7 +57,10 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
     private Promise<AioEvent> pending;
     private Future<AioEvent> readyFuture;
     private AioEvent lastEvent;
+    /** Why every ready() fails from now on; for a closed Aio made only when someone asks (see {@link #failure}). */
     private Throwable failure;
+    /** Closed or turned back into its source: ready() fails with a ClosedChannelException. */
+    private boolean closed;
 
     private Aio(IoEventLoop loop, E source, AioDriver driver, boolean lio) {
         this.loop = loop;
@@ -137,8 +140,9 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
      */
     public Future<AioEvent> ready() {
         synchronized (this) {
-            if (failure != null) {
-                return loop.newFailedFuture(failure);
+            Throwable cause = failure();
+            if (cause != null) {
+                return loop.newFailedFuture(cause);
             }
             if (tick > clearedTick) {
                 if (readyFuture == null) {
@@ -196,7 +200,28 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
             driver.deregister(token);
             source.deregister();
         }
-        fail(new ClosedChannelException());
+        Promise<AioEvent> p;
+        Throwable cause;
+        synchronized (this) {
+            closed = true;
+            p = pending;
+            pending = null;
+            readyFuture = null;
+            // Only a pending future needs the exception now: closing an Aio nobody waits on (the usual end of
+            // one operation) makes none, so no stack trace is filled in per operation.
+            cause = p != null ? failure() : null;
+        }
+        if (p != null) {
+            p.tryFailure(cause);
+        }
+    }
+
+    /** The failure of every ready() from now on, or null; made on first need for a closed Aio. Holds the lock. */
+    private Throwable failure() {
+        if (failure == null && closed) {
+            failure = new ClosedChannelException();
+        }
+        return failure;
     }
 
     /** A notification for this Aio's token arrived (loop thread). */
@@ -204,7 +229,7 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
         Promise<AioEvent> p;
         AioEvent event;
         synchronized (this) {
-            if (failure != null) {
+            if (failure != null || closed) {
                 return;
             }
             tick++;
@@ -223,7 +248,7 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
     void fail(Throwable cause) {
         Promise<AioEvent> p;
         synchronized (this) {
-            if (failure == null) {
+            if (failure() == null) {
                 failure = cause;
             }
             p = pending;

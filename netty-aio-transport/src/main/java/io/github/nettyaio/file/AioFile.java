@@ -240,8 +240,15 @@ public final class AioFile implements Closeable {
     }
 
     private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
-        if (loop.inEventLoop() || FileEngines.createsOnAnyThread(kind, loop)) {
+        if (loop.inEventLoop()) {
             return FileEngines.create(kind, loop);
+        }
+        if (FileEngines.createsOnAnyThread(kind, loop)) {
+            try {
+                return FileEngines.create(kind, loop);
+            } catch (RejectedExecutionException e) {
+                throw new IOException("event loop " + loop + " is shut down", e);
+            }
         }
         try {
             return loop.submit(() -> FileEngines.create(kind, loop)).get(30, TimeUnit.SECONDS);

@@ -120,7 +120,9 @@ final class IoUringFileEngine implements FileEngine {
      *                                       {@code IoUring.unavailabilityCause()}), or the shared ring can't be
      *                                       created
      * @throws IllegalStateException         the registration failed (e.g. the ring's loop is shutting down)
-     *                                       or timed out
+     *                                       or timed out; off the loop, a registration that fails later makes
+     *                                       every operation report {@code -ECANCELED} instead
+     * @throws java.util.concurrent.RejectedExecutionException off the loop: the loop is shut down
      */
     static IoUringFileEngine create(IoEventLoop fileLoop) {
         if (!IoUring.isAvailable()) {
@@ -130,14 +132,10 @@ final class IoUringFileEngine implements FileEngine {
         IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
         IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop);
         if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
-            // Set before register() queues its task, which orders it before everything the loop does with it.
+            // Set before the task is queued, which orders it before everything the loop does with it. On the
+            // loop, register() completes at once, so the queued submissions go out in that same task.
             engine.ring.unregistered = new ArrayList<>();
-            Future<IoRegistration> f = ringLoop.register(engine.ring);
-            if (f.isDone() && !f.isSuccess()) {
-                throw new IllegalStateException("Can't register with io_uring loop " + ringLoop + ": " + f.cause(),
-                        f.cause());
-            }
-            f.addListener(engine.ring::registered);
+            ringLoop.execute(() -> engine.ring.registered(ringLoop.register(engine.ring)));   // may reject
             ringLoop.terminationFuture().addListener(engine.onRingTerminated);
             return engine;
         }
@@ -411,7 +409,8 @@ final class IoUringFileEngine implements FileEngine {
 
     /**
      * The {@link IoUringIoHandle} registered for this file, and the slot table of operations in flight. Every
-     * method except {@link #reportAbandoned()} runs on the ring's loop thread.
+     * method except {@link #reportAbandoned()} runs on the ring's loop thread ({@link #create} sets
+     * {@link #unregistered} before the loop sees the ring; {@code engineClosed} is written by the engine's close).
      */
     private final class Ring implements IoUringIoHandle {
         /**
@@ -424,8 +423,12 @@ final class IoUringFileEngine implements FileEngine {
          * otherwise). Set by {@link #create} before the registration task is queued; then ring-thread only.
          */
         List<Sqe> unregistered;
-        /** The engine was closed (ring thread): a registration completing afterwards is cancelled. */
-        boolean engineClosed;
+        /**
+         * The engine was closed (on the file's loop, or any thread once it has shut down): a registration
+         * completing afterwards is cancelled. Volatile like {@link #registration}: whichever of close and
+         * registration comes second sees the other and cancels (cancel is idempotent).
+         */
+        volatile boolean engineClosed;
         /** Completion per slot; {@code null} when free. */
         private Completion[] dones = new Completion[16];
         /** What {@code submit} returned per slot: the kernel-side user data, target of ASYNC_CANCEL. */
@@ -485,6 +488,9 @@ final class IoUringFileEngine implements FileEngine {
         void registered(Future<? super IoRegistration> f) {
             List<Sqe> waiting = unregistered;
             unregistered = null;
+            if (waiting == null) {
+                return;                      // the loop terminated first (reportAbandoned reported them)
+            }
             if (f.isSuccess()) {
                 IoRegistration r = (IoRegistration) f.getNow();
                 registration = r;
@@ -590,6 +596,14 @@ final class IoUringFileEngine implements FileEngine {
          * leak deliberate rather than something the garbage collector and the leak detector later stumble on.
          */
         void reportAbandoned() {
+            List<Sqe> never = unregistered;
+            if (never != null) {
+                // The registration task never ran (dropped as the loop terminated): the kernel never saw these.
+                unregistered = null;
+                for (Sqe q : never) {
+                    q.done.complete(-ECANCELED);
+                }
+            }
             int n = inFlight;
             if (n > 0) {
                 logger.warn("io_uring loop {} terminated with {} file operation(s) still in flight: their "

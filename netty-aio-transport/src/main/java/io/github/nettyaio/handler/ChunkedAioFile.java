@@ -40,13 +40,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <h2>How it reads</h2>
- * Nothing is read before the first {@link #readChunk}: it issues up to {@code readAhead} reads
- * ({@link AioFile#readFully}) of {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and
+ * Nothing is read before the first {@link #readChunk} (or {@link #prefetch()}): it issues up to {@code readAhead}
+ * reads ({@link AioFile#readFully}) of {@code chunkSize} bytes into direct buffers from {@code channel.alloc()} and
  * returns {@code null}, which makes {@link ChunkedWriteHandler} suspend the transfer. When the read of the next
  * chunk in file order completes (reads may complete out of order; chunks are handed out in order), this input
  * calls {@link ChunkedWriteHandler#resumeTransfer()} on the first {@code ChunkedWriteHandler} of the channel's
- * pipeline (or {@code channel.flush()} when there is none), which takes the chunk; each chunk taken starts the
- * next read, so at most {@code readAhead} chunks are being read or held by this input (chunks handed out wait in
+ * pipeline (or {@code channel.flush()} when there is none), which takes the chunk; each chunk taken schedules the
+ * next read in a task of the loop, after the socket writes of the current loop round (so a loop with many
+ * transfers submits its sends before its reads), so at most {@code readAhead} chunks are being read or held by this input (chunks handed out wait in
  * the channel's outbound buffer, bounded by its write-buffer water mark). The transfer therefore never stalls
  * (every suspension is ended by exactly the completion it waits for) and never spins (it is resumed only when the
  * chunk it waits for is ready). While the channel is not writable, {@code ChunkedWriteHandler} stops asking and
@@ -287,10 +288,6 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         boolean resume = waiting;
         waiting = false;
-        Promise<Void> first = firstChunk;
-        if (first != null) {
-            first.trySuccess(null);
-        }
         for (Slot s; (s = slots.poll()) != null; ) {
             if (s.done) {
                 s.release();
@@ -298,6 +295,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
                 s.abandoned = true;          // its completion releases the buffer
                 s.future.cancel(false);
             }
+        }
+        Promise<Void> first = firstChunk;
+        if (first != null) {
+            first.trySuccess(null);          // after the slots: its listeners find the input closed
         }
         if (resume) {
             // The transfer is suspended on this input: resume it so that readChunk fails it. Not inline: when
@@ -319,7 +320,9 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * by {@code readChunk}, as always), when the region is empty and when this input is closed; it never fails.
      * Calling it again returns the same future.
      *
-     * <p>Must be called on the channel's event loop; the future completes there.
+     * <p>Must be called on the channel's event loop; the future completes there. If that loop shuts down
+     * before the first read completes, the future's listeners may never run (no loop is left to run them):
+     * whoever holds the input then closes it, as for any input not yet handed to {@code ChunkedWriteHandler}.
      *
      * @throws IllegalStateException called off the channel's event loop
      */
@@ -330,9 +333,20 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         if (firstChunk == null) {
             firstChunk = owner.newPromise();
-            fillReadAhead();
+            boolean nested = inReadChunk;
+            inReadChunk = true;              // a completion delivered inline must not resume the transfer here
+            try {
+                if (!fillScheduled) {
+                    fillReadAhead();
+                }
+            } catch (Throwable t) {
+                // e.g. no memory for a chunk: readChunk tries again and throws it, where the write can fail.
+                firstChunk.trySuccess(null);
+            } finally {
+                inReadChunk = nested;
+            }
             Slot head = slots.peek();
-            if (head == null || head.done || closed.get()) {
+            if (head == null && nextReadOffset >= endOffset || head != null && head.done || closed.get()) {
                 firstChunk.trySuccess(null);
             }
         }
@@ -375,10 +389,15 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         inReadChunk = true;
         try {
-            fillReadAhead();
+            if (!fillScheduled) {
+                fillReadAhead();             // else the scheduled refill issues the reads, after this round
+            }
             Slot head = slots.peek();
             if (head == null) {
-                return null;                 // end of input
+                if (nextReadOffset < endOffset) {
+                    waiting = true;          // the scheduled refill's first read resumes the transfer
+                }
+                return null;                 // (else) end of input
             }
             if (!head.done) {
                 waiting = true;
@@ -420,7 +439,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             try {
                 owner.execute(fillTask);
             } catch (RejectedExecutionException e) {
-                fillTask.run();              // the loop is going: read now (the reads fail or are cancelled)
+                fillScheduled = false;       // the loop is going: no more reads; a later readChunk refills inline
             }
         }
     }

@@ -146,6 +146,24 @@ class AioFileOpenOffLoopTest {
     }
 
     @Test
+    void closedOnTheLoopBeforeItsRegistrationRanClosesAndLeaksNothing() throws Exception {
+        Path p = Files.write(dir.resolve("data"), random(100));
+        Map<Integer, String> before = FdCount.snapshot();
+        // Nothing in flight: the close finishes in the holding task, before the registration task runs; the
+        // registration is then cancelled as soon as it completes.
+        Opened<Future<Void>> o = openWhileLoopHeld(p, AioFile::closeAsync, StandardOpenOption.READ);
+        await(o.used());
+        assertTrue(FdCount.openedSince(before).isEmpty(), "descriptors leaked: " + FdCount.openedSince(before));
+        ByteBuf b = Unpooled.directBuffer(10);
+        try {
+            assertTrue(o.file().read(b, 0).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertTrue(o.file().read(b, 0).cause() instanceof java.nio.channels.ClosedChannelException);
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
     void closedBeforeTheRegistrationCompletedLeaksNothing() throws Exception {
         Path p = Files.write(dir.resolve("data"), random(100));
         Map<Integer, String> before = FdCount.snapshot();

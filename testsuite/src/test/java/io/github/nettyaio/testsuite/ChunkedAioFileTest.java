@@ -547,6 +547,47 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /**
+     * A chunk handed out is replaced by a read issued in a later task of the loop, not inline: the socket writes of
+     * the loop round go out before its file reads. Calling readChunk again in the same task issues nothing either.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void takingAChunkRefillsTheReadAheadInALaterTask(LoopType type) throws Exception {
+        byte[] data = random(4 * 65536);
+        TrackingAllocator alloc = new TrackingAllocator();
+        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+        AioFile f = AioFile.open(fileLoop(type, true), file(data), READ);
+        try {
+            ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 2);
+            IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+            await(AioTestSupport.onLoop(loop, in::prefetch));
+            assertEquals(2, alloc.allocated());
+            AioTestSupport.onLoop(loop, () -> {
+                ByteBuf chunk = in.readChunk(ch.alloc());
+                assertNotNull(chunk);
+                chunk.release();
+                assertEquals(2, alloc.allocated(), "no read issued inline");
+                ByteBuf second = in.readChunk(ch.alloc());   // read ahead already: taken, still nothing issued
+                if (second != null) {
+                    second.release();
+                }
+                assertEquals(2, alloc.allocated(), "no read issued inline by a second call either");
+                return null;
+            });
+            assertTrue(AioTestSupport.onLoop(loop, alloc::allocated) >= 3, "the refill ran in a later task");
+            AioTestSupport.onLoop(loop, () -> {
+                in.close();
+                return null;
+            });
+            alloc.assertAllReleasedAfterClosing(f, ch.eventLoop());
+        } finally {
+            f.close();
+            ch.close().sync();
+        }
+    }
+
     /** {@code prefetch()} never fails: a failed first read succeeds it and is thrown by readChunk; so does close. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
