@@ -510,6 +510,12 @@ class ChunkedAioFileTest extends PipelineTestBase {
         }
     }
 
+    /** A client channel (not connected) registered on a loop of {@code type}, allocating from {@code alloc}. */
+    private static Channel registeredClient(LoopType type, TrackingAllocator alloc) throws InterruptedException {
+        return SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
+                .channel();
+    }
+
     /**
      * {@code prefetch()} starts the read-ahead and succeeds once the first chunk is in memory: the first
      * {@code readChunk} then returns it at once instead of null. Asking again gives the same future.
@@ -519,8 +525,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void prefetchMakesTheFirstChunkReady(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
         byte[] data = random(100_000);
         TrackingAllocator alloc = new TrackingAllocator();
-        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
-                .channel();
+        Channel ch = registeredClient(type, alloc);
         AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
         try {
             ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536);
@@ -556,8 +561,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void takingAChunkRefillsTheReadAheadInALaterTask(LoopType type) throws Exception {
         byte[] data = random(4 * 65536);
         TrackingAllocator alloc = new TrackingAllocator();
-        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
-                .channel();
+        Channel ch = registeredClient(type, alloc);
         AioFile f = AioFile.open(fileLoop(type, true), file(data), READ);
         try {
             ChunkedAioFile in = new ChunkedAioFile(ch, f, 0, data.length, 65536, 2);
@@ -825,8 +829,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             throws Exception {
         byte[] data = random(1 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
-        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
-                .channel();
+        Channel ch = registeredClient(type, alloc);
         IoEventLoop loop = (IoEventLoop) ch.eventLoop();
         AioFile f = AioFile.open(fileLoop(type, sameLoop), file(data), engine, READ);
         try {
@@ -1178,8 +1181,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void closeBeforeOrRacingTheFirstReadChunkReleasesEveryBuffer(LoopType type) throws Exception {
         byte[] data = random(1 << 20);
         TrackingAllocator alloc = new TrackingAllocator();
-        Channel ch = SocketSupport.client(type, c -> { }).option(ChannelOption.ALLOCATOR, alloc).register().sync()
-                .channel();
+        Channel ch = registeredClient(type, alloc);
         IoEventLoop loop = (IoEventLoop) ch.eventLoop();
         AioFile f = AioFile.open(fileLoop(type, false), file(data), READ);
         try {
