@@ -19,6 +19,7 @@ import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -27,6 +28,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@link AioEngine#IO_URING}: each operation is one {@code IORING_OP_READ}/{@code IORING_OP_WRITE}/
@@ -38,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * process-wide {@link SharedIoUringLoop}: submissions are handed to the ring thread with
  * {@code execute}, and completions hop back with {@code fileLoop.execute} — both in batches, one task per
  * burst of submissions (all those issued by one task of the file's loop) and one per burst of CQEs, so each
- * thread wakes the other once per batch rather than once per operation.
+ * thread wakes the other once per batch rather than once per operation. The ring thread gives the kernel at
+ * most {@link #SHARED_RING_CHUNK} of a file's handed-over submissions per loop iteration, so that the first
+ * completions of a large batch travel back while it reads the next ones ({@link Ring#submitHandedOver}).
  *
  * <p>Bookkeeping ({@link Ring}) is confined to the ring thread: a slot table of pending completions, indexed
  * by the slot number that travels as the SQE's user data. Slots {@code 0..Short.MAX_VALUE} fit Netty's
@@ -78,6 +82,11 @@ final class IoUringFileEngine implements FileEngine {
     private static final long CANCEL_TAG = -1L;
     /** What {@code IoRegistration.submit} returns when the registration is no longer valid. */
     private static final long INVALID_ID = 0;
+    /**
+     * Shared ring: the most handed-over submissions one file gives the kernel per iteration of the ring's loop
+     * (see {@link Ring#submitHandedOver}).
+     */
+    static final int SHARED_RING_CHUNK = 16;
     /** How long {@link #create} waits for a registration on the shared ring. */
     private static final long REGISTER_TIMEOUT_SECONDS = 10;
 
@@ -262,11 +271,7 @@ final class IoUringFileEngine implements FileEngine {
         }
         toRing = new ArrayList<>();
         try {
-            ringLoop.execute(() -> {
-                for (Sqe q : batch) {
-                    ring.submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
-                }
-            });
+            ringLoop.execute(() -> ring.submitHandedOver(batch));
         } catch (RejectedExecutionException e) {
             // The kernel never saw them: safe to report.
             logger.debug("Shared io_uring loop {} rejected {} submission(s)", ringLoop, batch.size(), e);
@@ -441,6 +446,59 @@ final class IoUringFileEngine implements FileEngine {
         private volatile int inFlight;
         /** Netty closed the handle (the ring's loop is shutting down). */
         private boolean closed;
+        /**
+         * Shared ring: submissions handed over from the file's loop that the kernel hasn't seen yet, oldest
+         * first, and whether a {@link #drainBacklog} is scheduled to submit the next chunk of them.
+         */
+        private final ArrayDeque<Sqe> backlog = new ArrayDeque<>();
+        private boolean drainScheduled;
+
+        /**
+         * Shared ring, on the ring thread: submits a batch handed over from the file's loop, at most
+         * {@link #SHARED_RING_CHUNK} operations per iteration of the ring's loop; the rest follow, in order, in
+         * later iterations (a task scheduled with no delay runs after the loop's next round of I/O, which does
+         * not block while it waits). Page-cache reads complete inside the {@code io_uring_enter} that submits
+         * them, so a batch submitted whole comes back whole: the file's loop would sit idle while the ring thread
+         * reads, and the other way round. In chunks, the first completions travel back while the ring reads the
+         * next ones, and the two threads work at the same time. For reads that wait on a device the delay is one
+         * non-blocking loop iteration.
+         */
+        void submitHandedOver(List<Sqe> batch) {
+            backlog.addAll(batch);
+            if (!drainScheduled) {
+                drainBacklog();
+            }
+        }
+
+        private void drainBacklog() {
+            drainScheduled = false;
+            for (int i = 0; i < SHARED_RING_CHUNK; i++) {
+                Sqe q = backlog.poll();
+                if (q == null) {
+                    return;
+                }
+                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+            }
+            if (backlog.isEmpty()) {
+                return;
+            }
+            try {
+                ringLoop.schedule(this::drainBacklog, 0, TimeUnit.NANOSECONDS);
+                drainScheduled = true;
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down: submit() reports what it can no longer submit.
+                for (Sqe q; (q = backlog.poll()) != null; ) {
+                    submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+                }
+            }
+        }
+
+        /** Reports every backlogged submission cancelled (the kernel never saw them) through {@code report}. */
+        private void cancelBacklog(Consumer<Completion> report) {
+            for (Sqe q; (q = backlog.poll()) != null; ) {
+                report.accept(q.done);
+            }
+        }
 
         /** Takes a slot and submits the SQE; reports at once (with nothing submitted) if it can't. */
         void submit(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
@@ -505,8 +563,9 @@ final class IoUringFileEngine implements FileEngine {
             }
         }
 
-        /** Submits ASYNC_CANCEL for every slot in flight not yet cancelled. */
+        /** Cancels the backlog, then submits ASYNC_CANCEL for every slot in flight not yet cancelled. */
         void cancelAll() {
+            cancelBacklog(done -> deliver(done, -ECANCELED));
             IoRegistration r = registration;
             if (r == null && unregistered != null) {
                 // Never seen by the kernel: cancelled here and now.
@@ -573,6 +632,7 @@ final class IoUringFileEngine implements FileEngine {
             try {
                 if (!closed) {
                     closed = true;
+                    cancelBacklog(done -> deliver(done, -ECANCELED));
                     if (inFlight > 0) {
                         logger.debug("io_uring loop {} shutting down with {} file operation(s) in flight; cancelling",
                                 ringLoop, inFlight);
@@ -604,6 +664,8 @@ final class IoUringFileEngine implements FileEngine {
                     q.done.complete(-ECANCELED);
                 }
             }
+            // Backlogged submissions whose drain task was dropped as the loop terminated: never submitted either.
+            cancelBacklog(done -> done.complete(-ECANCELED));
             int n = inFlight;
             if (n > 0) {
                 logger.warn("io_uring loop {} terminated with {} file operation(s) still in flight: their "

@@ -526,6 +526,71 @@ class AioFileTest {
         }
     }
 
+    /**
+     * A burst of operations issued in one task of the file's loop (more than the shared ring gives the kernel
+     * per iteration) all complete, with the right data, on the loop; the same burst followed by {@code closeAsync}
+     * in that task completes every future too (read, or failed with an {@link IOException}: some may never have
+     * reached the kernel) and closes the descriptor.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void aBurstFromOneLoopTaskCompletesWholeOrOnClose(AioEngine engine, LoopType type) throws Exception {
+        int n = 100;
+        int block = 4096;
+        byte[] data = random(256 * block);
+        Path p = Files.write(dir.resolve("burst.bin"), data);
+        for (boolean closeInTheSameTask : new boolean[] {false, true}) {
+            AioFile f = open(engine, type, p, READ);
+            List<ByteBuf> bufs = new ArrayList<>();
+            List<Future<Integer>> reads = new ArrayList<>();
+            long[] positions = new long[n];
+            AtomicReference<Future<Void>> closed = new AtomicReference<>();
+            List<Boolean> onLoop = java.util.Collections.synchronizedList(new ArrayList<>());
+            try {
+                for (int i = 0; i < n; i++) {
+                    bufs.add(Unpooled.directBuffer(block));
+                    positions[i] = ThreadLocalRandom.current().nextLong(256 - 1) * block + i % 7;
+                }
+                f.eventLoop().submit(() -> {
+                    for (int i = 0; i < n; i++) {
+                        Future<Integer> r = f.readFully(bufs.get(i), positions[i]);
+                        r.addListener(x -> onLoop.add(f.eventLoop().inEventLoop()));
+                        reads.add(r);
+                    }
+                    if (closeInTheSameTask) {
+                        closed.set(f.closeAsync());
+                    }
+                }).sync();
+                int ok = 0;
+                for (int i = 0; i < n; i++) {
+                    Future<Integer> r = reads.get(i);
+                    assertTrue(r.await(10, TimeUnit.SECONDS), "read " + i + " never completed");
+                    if (r.isSuccess() || !closeInTheSameTask) {
+                        assertEquals(block, (int) await(r));
+                        int from = (int) positions[i];
+                        assertArrayEquals(Arrays.copyOfRange(data, from, from + block), ByteBufUtil.getBytes(bufs.get(i)),
+                                "read " + i);
+                        ok++;
+                    } else {
+                        assertInstanceOf(IOException.class, r.cause(), "read " + i);
+                        assertEquals(0, bufs.get(i).writerIndex(), "a failed read moves no index");
+                    }
+                }
+                if (closeInTheSameTask) {
+                    assertTrue(closed.get().await(10, TimeUnit.SECONDS), "close never completed");
+                    assertFalse(f.fd().isOpen());
+                } else {
+                    assertEquals(n, ok);
+                }
+                assertEquals(n, onLoop.size());
+                assertFalse(onLoop.contains(false), "every completion runs on the file's loop");
+            } finally {
+                f.close();
+                bufs.forEach(ByteBuf::release);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void directIoWithAlignedBuffers(AioEngine engine, LoopType type) throws Exception {
