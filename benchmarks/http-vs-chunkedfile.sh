@@ -9,12 +9,13 @@
 # io.max (v2) can be used (root), the server runs in a cgroup that throttles reads from the bench directory's
 # disk to $COLD_MBPS MB/s (default 40), i.e. a slow disk, real block-layer delays; rows say which.
 # The server runs with ONE event loop (--threads 1) so both modes share a loop the same way; wrk talks to
-# 127.0.0.1 only. ROUNDS (default 3) rounds with the two modes interleaved: about 2 minutes a round.
+# 127.0.0.1 only. ROUNDS (default 3) rounds with the two modes interleaved: about 2.5 minutes a round.
 #
 # Usage: benchmarks/http-vs-chunkedfile.sh [seconds per run, default 10]
 # Env: BENCH_DIR (default /tmp/nettyaio-http-bench: must be on a real disk, not tmpfs, for the cold case),
 #      CONNS (hot-case connections, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto),
-#      ROUNDS (default 3), COLD_MBPS (read throttle for the cold case, default 40).
+#      ROUNDS (default 3), COLD_MBPS (read throttle for the cold case, default 40), WARMUP (seconds of the hot
+#      workload run before it is measured, default 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
@@ -23,6 +24,7 @@ CONNS=${CONNS:-16}
 ENGINE=${ENGINE:-auto}
 COLD_MBPS=${COLD_MBPS:-40}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-12}
 PORT=18443
 HOT_FILES=64          # x 1 MiB
 COLD_FILES=24         # x 128 MiB, zero-filled (real blocks on disk)
@@ -115,6 +117,9 @@ for round in $(seq "$ROUNDS"); do
     flags=""; [ $mode = ChunkedFile ] && flags="--chunked-file"
     start_server "$flags"
     wrk -t1 -c4 -d2s "https://127.0.0.1:$PORT/small.bin" > /dev/null   # warm-up (JIT, TLS sessions)
+    # Warm-up of the measured path itself: on 2 cores the JIT compiles the large-response path for about 10 s,
+    # competing with server and client for the CPUs; measured before it settles, the hot row measured warm-up.
+    wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" > /dev/null
     hot=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" | result)
     NOTE[$mode]=$(drop_caches)
     wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$PORT" | result > "$DIR/cold-big.txt" &
