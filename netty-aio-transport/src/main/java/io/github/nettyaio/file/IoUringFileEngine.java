@@ -665,7 +665,8 @@ final class IoUringFileEngine implements FileEngine {
                 }
             }
             // Backlogged submissions whose drain task was dropped as the loop terminated: never submitted either.
-            cancelBacklog(done -> done.complete(-ECANCELED));
+            // deliver() hands them to the file's loop, which may well be alive (or runs them here if it is not).
+            cancelBacklog(done -> deliver(done, -ECANCELED));
             int n = inFlight;
             if (n > 0) {
                 logger.warn("io_uring loop {} terminated with {} file operation(s) still in flight: their "
