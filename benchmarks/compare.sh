@@ -24,7 +24,10 @@
 # Usage: benchmarks/compare.sh [seconds per run, default 5] [rounds, default 1]
 # Environment: BENCH_DIR (default /var/tmp/nettyaio-bench: must be a real disk for O_DIRECT),
 #              BENCH_HOT_DIR (default /dev/shm/nettyaio-bench), ONLY (a regex: run only matching workloads),
-#              IMPLS (a regex: run only matching implementations).
+#              IMPLS (a regex: run only matching implementations), PIN (a CPU list for taskset: every run, fio
+#              and JVM alike, is confined to those CPUs; e.g. PIN=0 on a VM whose disk interrupts all go to
+#              CPU 1, where the scheduler otherwise tends to wake the submitting thread next to the interrupt
+#              and the row measures that placement: see /proc/interrupts).
 # Installs fio from Debian if missing. Never part of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +37,7 @@ DIR=${BENCH_DIR:-/var/tmp/nettyaio-bench}
 HOT=${BENCH_HOT_DIR:-/dev/shm/nettyaio-bench}
 ONLY=${ONLY:-.}
 IMPLS=${IMPLS:-.}
+PINNED=${PIN:+taskset -c $PIN}
 mkdir -p "$DIR" "$HOT"
 
 if ! command -v fio >/dev/null; then
@@ -76,14 +80,14 @@ run_fio() { # engine kind block qd direct file
     seqread) rw=read ;;
     randwrite) extra=(--fdatasync="$4") ;;
   esac
-  python3 benchmarks/fio-run.py --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
+  $PINNED python3 benchmarks/fio-run.py --name=cmp --filename="$6" --ioengine="$1" --iodepth="$4" --rw="$rw" --bs="$3" \
       --direct="$([ "$5" = direct ] && echo 1 || echo 0)" --runtime="$SECS" --time_based \
       --norandommap --randrepeat=0 "${extra[@]}" --output-format=json
 }
 
 # Prints "iops mbps cpu_s_per_Mop" for one FileBench run.
 run_java() { # impl kind block qd direct file
-  java -XX:+UseParallelGC -Xmx1g -cp "$CP" io.github.nettyaio.benchmarks.FileBench "$1" "$2" "$3" "$4" "$5" "$6" "$SECS" 1 |
+  $PINNED java -XX:+UseParallelGC -Xmx1g -cp "$CP" io.github.nettyaio.benchmarks.FileBench "$1" "$2" "$3" "$4" "$5" "$6" "$SECS" 1 |
     python3 -c 'import sys; o,s,i,m,c=map(float,sys.stdin.read().split()); print("%.0f %.1f %.2f" % (i, m, c/(o/1e6)))'
 }
 
