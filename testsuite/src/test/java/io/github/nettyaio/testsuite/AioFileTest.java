@@ -545,7 +545,9 @@ class AioFileTest {
             List<Future<Integer>> reads = new ArrayList<>();
             long[] positions = new long[n];
             AtomicReference<Future<Void>> closed = new AtomicReference<>();
-            List<Boolean> onLoop = java.util.Collections.synchronizedList(new ArrayList<>());
+            // Listeners run after a future's waiters wake: count them with a latch, not by reading a list then.
+            CountDownLatch listened = new CountDownLatch(n);
+            java.util.concurrent.atomic.AtomicInteger offLoop = new java.util.concurrent.atomic.AtomicInteger();
             try {
                 for (int i = 0; i < n; i++) {
                     bufs.add(Unpooled.directBuffer(block));
@@ -554,7 +556,12 @@ class AioFileTest {
                 f.eventLoop().submit(() -> {
                     for (int i = 0; i < n; i++) {
                         Future<Integer> r = f.readFully(bufs.get(i), positions[i]);
-                        r.addListener(x -> onLoop.add(f.eventLoop().inEventLoop()));
+                        r.addListener(x -> {
+                            if (!f.eventLoop().inEventLoop()) {
+                                offLoop.incrementAndGet();
+                            }
+                            listened.countDown();
+                        });
                         reads.add(r);
                     }
                     if (closeInTheSameTask) {
@@ -582,8 +589,8 @@ class AioFileTest {
                 } else {
                     assertEquals(n, ok);
                 }
-                assertEquals(n, onLoop.size());
-                assertFalse(onLoop.contains(false), "every completion runs on the file's loop");
+                assertTrue(listened.await(10, TimeUnit.SECONDS), "every listener runs");
+                assertEquals(0, offLoop.get(), "every completion runs on the file's loop");
             } finally {
                 f.close();
                 bufs.forEach(ByteBuf::release);
