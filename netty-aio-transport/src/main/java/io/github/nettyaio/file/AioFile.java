@@ -142,7 +142,7 @@ public final class AioFile implements Closeable {
         AioEngine kind = FileEngines.resolve(engine, loop);
         PosixFileDescriptor fd = PosixFiles.open(path, options);
         try {
-            FileEngine e = createOnLoop(kind, loop);
+            FileEngine e = createOnLoop(kind, loop, fd.isDirect());
             logger.debug("{} uses the {} engine on {}", path, e.kind(), loop);
             return new AioFile(loop, fd, e);
         } catch (IOException | RuntimeException | Error e) {
@@ -239,19 +239,19 @@ public final class AioFile implements Closeable {
         promise.tryFailure(new IOException("event loop " + file.loop + " shut down while opening " + file.path, why));
     }
 
-    private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop) throws IOException {
+    private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop, boolean oDirect) throws IOException {
         if (loop.inEventLoop()) {
-            return FileEngines.create(kind, loop);
+            return FileEngines.create(kind, loop, oDirect);
         }
         if (FileEngines.createsOnAnyThread(kind, loop)) {
             try {
-                return FileEngines.create(kind, loop);
+                return FileEngines.create(kind, loop, oDirect);
             } catch (RejectedExecutionException e) {
                 throw new IOException("event loop " + loop + " is shut down", e);
             }
         }
         try {
-            return loop.submit(() -> FileEngines.create(kind, loop)).get(30, TimeUnit.SECONDS);
+            return loop.submit(() -> FileEngines.create(kind, loop, oDirect)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException) {

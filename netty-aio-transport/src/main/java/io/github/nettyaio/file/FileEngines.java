@@ -61,11 +61,14 @@ final class FileEngines {
         }
     }
 
-    /** Creates the engine: on {@code loop}'s thread, or on any thread where {@link #createsOnAnyThread} says so. */
-    static FileEngine create(AioEngine kind, IoEventLoop loop) throws IOException {
+    /**
+     * Creates the engine for a file, {@code oDirect} if it is open with {@code O_DIRECT}: on {@code loop}'s thread,
+     * or on any thread where {@link #createsOnAnyThread} says so.
+     */
+    static FileEngine create(AioEngine kind, IoEventLoop loop, boolean oDirect) throws IOException {
         switch (kind) {
             case IO_URING:
-                return IoUringFileEngine.create(loop);
+                return IoUringFileEngine.create(loop, oDirect);
             case KQUEUE_AIO:
             case POSIX_AIO:
                 return new PosixAioFileEngine(loop, kind);

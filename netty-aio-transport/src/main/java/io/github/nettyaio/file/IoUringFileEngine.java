@@ -40,9 +40,12 @@ import java.util.function.Consumer;
  * process-wide {@link SharedIoUringLoop}: submissions are handed to the ring thread with
  * {@code execute}, and completions hop back with {@code fileLoop.execute} — both in batches, one task per
  * burst of submissions (all those issued by one task of the file's loop) and one per burst of CQEs, so each
- * thread wakes the other once per batch rather than once per operation. The ring thread gives the kernel at
- * most {@link #SHARED_RING_CHUNK} of a file's handed-over submissions per loop iteration, so that the first
- * completions of a large batch travel back while it reads the next ones ({@link Ring#submitHandedOver}).
+ * thread wakes the other once per batch rather than once per operation.
+ *
+ * <p>Pacing ({@link Ring#pace}): an O_DIRECT file gives the kernel at most {@link #DIRECT_SUBMIT_CHUNK} new
+ * submissions per iteration of the ring's loop, so that a device's queue stays staggered rather than in lock
+ * step; a buffered file on a shared ring at most {@link #SHARED_RING_CHUNK} of each hand-over at once, so that the
+ * first completions flow back while the ring still reads. The rest wait, in order, for the next iterations.
  *
  * <p>Bookkeeping ({@link Ring}) is confined to the ring thread: a slot table of pending completions, indexed
  * by the slot number that travels as the SQE's user data. Slots {@code 0..Short.MAX_VALUE} fit Netty's
@@ -83,9 +86,17 @@ final class IoUringFileEngine implements FileEngine {
     /** What {@code IoRegistration.submit} returns when the registration is no longer valid. */
     private static final long INVALID_ID = 0;
     /**
-     * Shared ring: the most handed-over submissions one file gives the kernel per iteration of the ring's loop
-     * (see {@link Ring#submitHandedOver}).
+     * System property: the most new submissions one file gives the kernel per iteration of its ring's loop, for
+     * every file (default: see {@link #submitChunk(boolean, boolean)}; {@link Ring#pace} says why).
      */
+    static final String SUBMIT_CHUNK_PROPERTY = "io.github.nettyaio.uringSubmitChunk";
+    /**
+     * O_DIRECT files: 2, the most SQEs one {@code io_uring_enter} submits without plugging ({@code need_plug =
+     * max_ios > 2} in the kernel's {@code io_submit_state_start}), so each request reaches the device on its own,
+     * as fio's (one submission per {@code io_uring_enter}) do.
+     */
+    static final int DIRECT_SUBMIT_CHUNK = 2;
+    /** Buffered files on a shared ring: 16 of each hand-over now, the rest in later iterations. */
     static final int SHARED_RING_CHUNK = 16;
     /** How long {@link #create} waits for a registration on the shared ring. */
     private static final long REGISTER_TIMEOUT_SECONDS = 10;
@@ -101,6 +112,8 @@ final class IoUringFileEngine implements FileEngine {
     private final IoEventLoop ringLoop;
     /** {@code fileLoop == ringLoop}: a native io_uring file loop. */
     private final boolean direct;
+    /** The most new submissions per iteration of the ring's loop (see {@link Ring#pace}). */
+    private final int submitChunk;
     private final Ring ring = new Ring();
     /** Run when operations are abandoned (see {@link #whenAbandoned}). */
     private volatile Runnable abandonedListener;
@@ -111,10 +124,25 @@ final class IoUringFileEngine implements FileEngine {
     /** Logs abandoned operations when the ring's loop terminates; removed by {@link #close()}. */
     private final GenericFutureListener<Future<Object>> onRingTerminated = f -> ring.reportAbandoned();
 
-    private IoUringFileEngine(IoEventLoop fileLoop, IoEventLoop ringLoop) {
+    private IoUringFileEngine(IoEventLoop fileLoop, IoEventLoop ringLoop, int submitChunk) {
         this.fileLoop = fileLoop;
         this.ringLoop = ringLoop;
         this.direct = fileLoop == ringLoop;
+        this.submitChunk = submitChunk;
+    }
+
+    /**
+     * The pacing chunk for a file: the system property if set; else {@link #DIRECT_SUBMIT_CHUNK} for an
+     * {@code oDirect} file, {@link #SHARED_RING_CHUNK} for a buffered file on a {@code shared} ring, and no limit
+     * for a buffered file on its loop's own ring (page-cache reads complete inside the {@code io_uring_enter} that
+     * submits them: a whole batch per call is cheapest, and the loop has nothing else to overlap them with).
+     */
+    static int submitChunk(boolean oDirect, boolean shared) {
+        Integer forced = Integer.getInteger(SUBMIT_CHUNK_PROPERTY);
+        if (forced != null) {
+            return Math.max(1, forced);
+        }
+        return oDirect ? DIRECT_SUBMIT_CHUNK : shared ? SHARED_RING_CHUNK : Integer.MAX_VALUE;
     }
 
     /**
@@ -124,6 +152,8 @@ final class IoUringFileEngine implements FileEngine {
      * {@code fileLoop} ({@link FileEngines#createsOnAnyThread}), on any thread: the registration then completes
      * on the loop without anyone waiting for it, and operations the loop issues before that wait in the ring
      * (they are submitted, in order, when it completes; cancelled, never seen by the kernel, if it fails).
+     * {@code oDirect}: the file is open with {@code O_DIRECT}, which sets how submissions are paced
+     * ({@link #submitChunk(boolean, boolean)}).
      *
      * @throws UnsupportedOperationException io_uring is not available (the message carries
      *                                       {@code IoUring.unavailabilityCause()}), or the shared ring can't be
@@ -133,13 +163,14 @@ final class IoUringFileEngine implements FileEngine {
      *                                       every operation report {@code -ECANCELED} instead
      * @throws java.util.concurrent.RejectedExecutionException off the loop: the loop is shut down
      */
-    static IoUringFileEngine create(IoEventLoop fileLoop) {
+    static IoUringFileEngine create(IoEventLoop fileLoop, boolean oDirect) {
         if (!IoUring.isAvailable()) {
             throw new UnsupportedOperationException("io_uring is not available: " + IoUring.unavailabilityCause(),
                     IoUring.unavailabilityCause());
         }
         IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
-        IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop);
+        IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop,
+                submitChunk(oDirect, ringLoop != fileLoop));
         if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
             // Set before the task is queued, which orders it before everything the loop does with it. On the
             // loop, register() completes at once, so the queued submissions go out in that same task.
@@ -252,7 +283,7 @@ final class IoUringFileEngine implements FileEngine {
         if (direct || ringLoop.inEventLoop()) {
             // On the ring thread of a shared ring only when the file's loop is gone and a completion ran here
             // (handBackCompletions): submit directly rather than touch the file loop's queue from this thread.
-            ring.submit(op, fd, offset, address, length, opFlags, done);
+            ring.pace(op, fd, offset, address, length, opFlags, done);
             return;
         }
         toRing.add(new Sqe(op, fd, offset, address, length, opFlags, done));
@@ -407,6 +438,11 @@ final class IoUringFileEngine implements FileEngine {
         }
     }
 
+    /** For tests, on the ring's thread: how many submissions {@link Ring#pace} holds back now. */
+    int heldBack() {
+        return ring.backlog.size();
+    }
+
     @Override
     public String toString() {
         return "IoUringFileEngine(" + (direct ? "ring " : "shared ring ") + ringLoop + ")";
@@ -447,49 +483,116 @@ final class IoUringFileEngine implements FileEngine {
         /** Netty closed the handle (the ring's loop is shutting down). */
         private boolean closed;
         /**
-         * Shared ring: submissions handed over from the file's loop that the kernel hasn't seen yet, oldest
-         * first, and whether a {@link #drainBacklog} is scheduled to submit the next chunk of them.
+         * Submissions {@link #pace} held back, which the kernel hasn't seen yet (oldest first), and whether a
+         * {@link #drain} is scheduled to submit the next chunk of them.
          */
         private final ArrayDeque<Sqe> backlog = new ArrayDeque<>();
         private boolean drainScheduled;
+        /**
+         * How many of this file's SQEs were queued since Netty's last {@code io_uring_enter} took the submission
+         * queue, as far as this ring can tell (it may overcount, which only holds back more): reset by the first
+         * CQE of a loop iteration ({@link #turnStarted}) and by {@link #drain}.
+         */
+        private int queuedThisTurn;
+        /** A CQE was handled in this iteration of the loop; cleared by {@link #endTurn}, a task of it. */
+        private boolean turnStarted;
+        private final Runnable endTurn = () -> turnStarted = false;
+        private final Runnable scheduleDrainTask = this::scheduleDrain;
+        private final Runnable drainTask = this::drain;
 
         /**
-         * Shared ring, on the ring thread: submits a batch handed over from the file's loop, at most
-         * {@link #SHARED_RING_CHUNK} operations per iteration of the ring's loop; the rest follow, in order, in
-         * later iterations (a task scheduled with no delay runs after the loop's next round of I/O, which does
-         * not block while it waits). Page-cache reads complete inside the {@code io_uring_enter} that submits
-         * them, so a batch submitted whole comes back whole: the file's loop would sit idle while the ring thread
-         * reads, and the other way round. In chunks, the first completions travel back while the ring reads the
-         * next ones, and the two threads work at the same time. For reads that wait on a device the delay is one
-         * non-blocking loop iteration.
+         * On the ring thread: submits an operation now, or holds it back, in order, for a later iteration of the
+         * ring's loop when {@code submitChunk} of this file's SQEs are already queued for the coming
+         * {@code io_uring_enter} or older ones wait. Why pace at all:
+         * <ul>
+         * <li>A device may complete a batch of requests submitted together all at once, when the slowest is
+         * done (a virtio disk whose host coalesces per kick does). A loop that then refills the whole queue in one
+         * {@code io_uring_enter} keeps it in lock step: the queue drains before it is refilled and every batch
+         * waits for its slowest member. Submitted a few at a time, requests stay staggered, as fio's default of
+         * one submission per {@code io_uring_enter} keeps them (at 32 per call fio loses a fifth of its IOPS on
+         * this project's test VM, as the loop did without pacing).</li>
+         * O_DIRECT reads go to the device from the {@code io_uring_enter} that submits them, so this is where
+         * pacing them matters ({@link #DIRECT_SUBMIT_CHUNK} per iteration); buffered reads that miss the page cache
+         * are handed to io-wq workers, which issue them one by one anyway.</li>
+         * <li>Page-cache reads complete inside the {@code io_uring_enter} that submits them, so on a shared ring a
+         * batch submitted whole comes back whole: the file's loop would sit idle while the ring thread reads,
+         * and the other way round. In chunks ({@link #SHARED_RING_CHUNK} of each hand-over at once), the first
+         * completions travel back while the ring reads the next ones, and the two threads work at the same time.
+         * On the file's own ring there is nothing to overlap: buffered files are not paced there.</li>
+         * </ul>
+         * The cost is one non-blocking loop iteration per chunk held back.
+         */
+        void pace(byte op, int fd, long offset, long address, int length, int opFlags, Completion done) {
+            if (backlog.isEmpty() && queuedThisTurn < submitChunk) {
+                queuedThisTurn++;
+                submit(op, fd, offset, address, length, opFlags, done);
+                return;
+            }
+            backlog.add(new Sqe(op, fd, offset, address, length, opFlags, done));
+            armDrain();
+        }
+
+        /**
+         * Shared ring, on the ring thread: paces a batch handed over from the file's loop, in order. A hand-over
+         * is one burst of the file's loop: unless older submissions still wait, its first chunk goes at once.
          */
         void submitHandedOver(List<Sqe> batch) {
-            backlog.addAll(batch);
-            if (!drainScheduled) {
-                drainBacklog();
+            if (backlog.isEmpty()) {
+                queuedThisTurn = 0;
+            }
+            for (Sqe q : batch) {
+                pace(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
             }
         }
 
-        private void drainBacklog() {
+        /**
+         * Makes {@link #drain} run in the loop's next iteration, after its {@code io_uring_enter} took what is
+         * queued now: a task scheduled with no delay runs in the first round of tasks that starts after it was
+         * scheduled, so it is scheduled from a task ({@link #scheduleDrain}), whether {@link #pace} was called
+         * while Netty processed completions or from a task.
+         */
+        private void armDrain() {
+            if (drainScheduled) {
+                return;
+            }
+            drainScheduled = true;
+            try {
+                ringLoop.execute(scheduleDrainTask);
+            } catch (RejectedExecutionException e) {
+                flushBacklog();
+            }
+        }
+
+        private void scheduleDrain() {
+            try {
+                ringLoop.schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                flushBacklog();
+            }
+        }
+
+        /** A new iteration: submits the next {@code submitChunk} held-back operations; re-arms if more wait. */
+        private void drain() {
             drainScheduled = false;
-            for (int i = 0; i < SHARED_RING_CHUNK; i++) {
+            queuedThisTurn = 0;
+            while (queuedThisTurn < submitChunk) {
                 Sqe q = backlog.poll();
                 if (q == null) {
                     return;
                 }
+                queuedThisTurn++;
                 submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
             }
-            if (backlog.isEmpty()) {
-                return;
+            if (!backlog.isEmpty()) {
+                armDrain();
             }
-            try {
-                ringLoop.schedule(this::drainBacklog, 0, TimeUnit.NANOSECONDS);
-                drainScheduled = true;
-            } catch (RejectedExecutionException e) {
-                // The loop is shutting down: submit() reports what it can no longer submit.
-                for (Sqe q; (q = backlog.poll()) != null; ) {
-                    submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
-                }
+        }
+
+        /** The loop is shutting down and takes no tasks: submit() reports what it can no longer submit. */
+        private void flushBacklog() {
+            drainScheduled = false;
+            for (Sqe q; (q = backlog.poll()) != null; ) {
+                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
             }
         }
 
@@ -559,7 +662,7 @@ final class IoUringFileEngine implements FileEngine {
                 logger.debug("Registering with io_uring loop {} failed", ringLoop, f.cause());
             }
             for (Sqe q : waiting) {
-                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);   // -ECANCELED if it failed
+                pace(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);   // -ECANCELED if it failed
             }
         }
 
@@ -598,6 +701,16 @@ final class IoUringFileEngine implements FileEngine {
         @Override
         public void handle(IoRegistration registration, IoEvent ioEvent) {
             try {
+                if (!turnStarted) {
+                    // The first CQE of this loop iteration: the io_uring_enter before it took every SQE queued so far.
+                    turnStarted = true;
+                    queuedThisTurn = 0;
+                    try {
+                        ringLoop.execute(endTurn);
+                    } catch (RejectedExecutionException e) {
+                        turnStarted = false;         // shutting down: every CQE starts a turn
+                    }
+                }
                 IoUringIoEvent event = (IoUringIoEvent) ioEvent;
                 if (event.opcode() == IORING_OP_ASYNC_CANCEL) {
                     // 0: cancelled (the target reports -ECANCELED); -ENOENT: already done; -EALREADY: running.

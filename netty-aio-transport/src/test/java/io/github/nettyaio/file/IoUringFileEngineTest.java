@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -82,7 +83,7 @@ class IoUringFileEngineTest {
     }
 
     private static IoUringFileEngine engine(IoEventLoop loop) throws Exception {
-        return loop.submit(() -> IoUringFileEngine.create(loop)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return loop.submit(() -> IoUringFileEngine.create(loop, false)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Starts {@code op} on the loop; the returned promise gets {@code done}'s result (fails if off-loop). */
@@ -275,6 +276,94 @@ class IoUringFileEngineTest {
 
             int fd = open("after.bin").intValue();
             assertEquals(64, run(loop, d -> engine.write(fd, buf.memoryAddress(), 64, 0, d)));
+        } finally {
+            buf.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Pacing (an O_DIRECT file's engine: {@link IoUringFileEngine#DIRECT_SUBMIT_CHUNK} submissions per loop
+     * iteration): ten reads of an empty pipe issued in one task reach the kernel a chunk at a time, the rest held
+     * back in order; a sync issued after them completes only once they were all submitted, and they are then all
+     * in the kernel, waiting for data. Ten more, cancelled in the task that issues them, all report -ECANCELED:
+     * those the kernel saw through ASYNC_CANCEL, the held-back ones at once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "nio"})
+    void pacingHoldsBackInOrderAndCancels(String kind) throws Exception {
+        assumeTrue(System.getProperty(IoUringFileEngine.SUBMIT_CHUNK_PROPERTY) == null, "pacing forced by property");
+        IoEventLoop loop = loop(kind);
+        IoUringFileEngine engine = loop.submit(() -> IoUringFileEngine.create(loop, true))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        int chunk = IoUringFileEngine.DIRECT_SUBMIT_CHUNK;
+        int n = 10;
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        toClose.add(pipe[0]::close);
+        toClose.add(pipe[1]::close);
+        int other = open("x").intValue();
+        ByteBuf buf = directBuffer(2 * n);
+        try {
+            List<Promise<Long>> reads = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                reads.add(loop.newPromise());
+            }
+            int heldBack = loop.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    Promise<Long> p = reads.get(i);
+                    engine.read(pipe[0].intValue(), buf.memoryAddress() + i, 1, 0, result -> {
+                        if (loop.inEventLoop()) {
+                            p.setSuccess(result);
+                        } else {
+                            p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
+                        }
+                    });
+                }
+                // On the loop's own ring, read in the issuing task itself (no drain can run in between): all but
+                // the first chunk are held back. (On a shared ring they are the ring thread's.)
+                return "io_uring".equals(kind) ? engine.heldBack() : -1;
+            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if ("io_uring".equals(kind)) {
+                assertEquals(n - chunk, heldBack);
+            }
+            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            for (Promise<Long> p : reads) {
+                assertTrue(!p.isDone(), "a read of an empty pipe completed");
+            }
+            if ("io_uring".equals(kind)) {
+                assertEquals(0, loop.submit(engine::heldBack).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            byte[] data = new byte[n];
+            ThreadLocalRandom.current().nextBytes(data);
+            ByteBuf src = directBuffer(n).writeBytes(data);
+            try {
+                assertEquals(n, pipe[1].writeAddress(src.memoryAddress(), 0, n));
+            } finally {
+                src.release();
+            }
+            for (Promise<Long> p : reads) {
+                assertEquals(1, p.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            byte[] got = new byte[n];
+            buf.getBytes(0, got);
+            Arrays.sort(data);
+            Arrays.sort(got);              // each read took one byte; which one is the kernel's choice
+            assertArrayEquals(data, got);
+
+            List<Promise<Long>> cancelled = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                cancelled.add(loop.newPromise());
+            }
+            loop.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    Promise<Long> p = cancelled.get(i);
+                    engine.read(pipe[0].intValue(), buf.memoryAddress() + n + i, 1, 0, p::setSuccess);
+                }
+                engine.cancelAll();
+            });
+            for (Promise<Long> p : cancelled) {
+                assertEquals(-ECANCELED, p.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
         } finally {
             buf.release();
         }
