@@ -701,7 +701,7 @@ final class IoUringFileEngine implements FileEngine {
         @Override
         public void handle(IoRegistration registration, IoEvent ioEvent) {
             try {
-                if (!turnStarted) {
+                if (!turnStarted && submitChunk != Integer.MAX_VALUE) {
                     // The first CQE of this loop iteration: the io_uring_enter before it took every SQE queued so far.
                     turnStarted = true;
                     queuedThisTurn = 0;
