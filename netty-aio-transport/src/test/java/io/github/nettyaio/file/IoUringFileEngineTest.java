@@ -89,14 +89,19 @@ class IoUringFileEngineTest {
     /** Starts {@code op} on the loop; the returned promise gets {@code done}'s result (fails if off-loop). */
     private static Promise<Long> start(IoEventLoop loop, Consumer<FileEngine.Completion> op) {
         Promise<Long> p = loop.newPromise();
-        loop.execute(() -> op.accept(result -> {
+        loop.execute(() -> op.accept(onLoop(loop, p)));
+        return p;
+    }
+
+    /** A completion that gives {@code p} the result, or fails it if it runs off {@code loop}. */
+    private static FileEngine.Completion onLoop(IoEventLoop loop, Promise<Long> p) {
+        return result -> {
             if (loop.inEventLoop()) {
                 p.setSuccess(result);
             } else {
                 p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
             }
-        }));
-        return p;
+        };
     }
 
     private static long run(IoEventLoop loop, Consumer<FileEngine.Completion> op) throws Exception {
@@ -230,23 +235,24 @@ class IoUringFileEngineTest {
 
     /** Starts {@code n} operations from one loop task, so they are all in flight together. */
     private static List<Promise<Long>> startAll(IoEventLoop loop, int n, IndexedOp op) {
+        List<Promise<Long>> promises = promises(loop, n);
+        loop.execute(() -> issueAll(loop, promises, op));
+        return promises;
+    }
+
+    private static List<Promise<Long>> promises(IoEventLoop loop, int n) {
         List<Promise<Long>> promises = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             promises.add(loop.newPromise());
         }
-        loop.execute(() -> {
-            for (int i = 0; i < n; i++) {
-                Promise<Long> p = promises.get(i);
-                op.start(i, result -> {
-                    if (loop.inEventLoop()) {
-                        p.setSuccess(result);
-                    } else {
-                        p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
-                    }
-                });
-            }
-        });
         return promises;
+    }
+
+    /** On {@code loop}: starts operation {@code i} reporting to {@code promises.get(i)}, for each of them. */
+    private static void issueAll(IoEventLoop loop, List<Promise<Long>> promises, IndexedOp op) {
+        for (int i = 0; i < promises.size(); i++) {
+            op.start(i, onLoop(loop, promises.get(i)));
+        }
     }
 
     /**
@@ -304,21 +310,9 @@ class IoUringFileEngineTest {
         int other = open("x").intValue();
         ByteBuf buf = directBuffer(2 * n);
         try {
-            List<Promise<Long>> reads = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                reads.add(loop.newPromise());
-            }
+            List<Promise<Long>> reads = promises(loop, n);
             int heldBack = loop.submit(() -> {
-                for (int i = 0; i < n; i++) {
-                    Promise<Long> p = reads.get(i);
-                    engine.read(pipe[0].intValue(), buf.memoryAddress() + i, 1, 0, result -> {
-                        if (loop.inEventLoop()) {
-                            p.setSuccess(result);
-                        } else {
-                            p.setFailure(new AssertionError("done ran on " + Thread.currentThread().getName()));
-                        }
-                    });
-                }
+                issueAll(loop, reads, (i, d) -> engine.read(pipe[0].intValue(), buf.memoryAddress() + i, 1, 0, d));
                 // On the loop's own ring, read in the issuing task itself (no drain can run in between): all but
                 // the first chunk are held back. (On a shared ring they are the ring thread's.)
                 return "io_uring".equals(kind) ? engine.heldBack() : -1;
@@ -350,15 +344,10 @@ class IoUringFileEngineTest {
             Arrays.sort(got);              // each read took one byte; which one is the kernel's choice
             assertArrayEquals(data, got);
 
-            List<Promise<Long>> cancelled = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                cancelled.add(loop.newPromise());
-            }
+            List<Promise<Long>> cancelled = promises(loop, n);
             loop.execute(() -> {
-                for (int i = 0; i < n; i++) {
-                    Promise<Long> p = cancelled.get(i);
-                    engine.read(pipe[0].intValue(), buf.memoryAddress() + n + i, 1, 0, p::setSuccess);
-                }
+                issueAll(loop, cancelled, (i, d) ->
+                        engine.read(pipe[0].intValue(), buf.memoryAddress() + n + i, 1, 0, d));
                 engine.cancelAll();
             });
             for (Promise<Long> p : cancelled) {
