@@ -510,7 +510,7 @@ final class IoUringFileEngine implements FileEngine {
          * {@code io_uring_enter} keeps it in lock step: the queue drains before it is refilled and every batch
          * waits for its slowest member. Submitted a few at a time, requests stay staggered, as fio's default of
          * one submission per {@code io_uring_enter} keeps them (at 32 per call fio loses a fifth of its IOPS on
-         * this project's test VM, as the loop did without pacing).</li>
+         * this project's test VM, as the loop did without pacing).
          * O_DIRECT reads go to the device from the {@code io_uring_enter} that submits them, so this is where
          * pacing them matters ({@link #DIRECT_SUBMIT_CHUNK} per iteration); buffered reads that miss the page cache
          * are handed to io-wq workers, which issue them one by one anyway.</li>
