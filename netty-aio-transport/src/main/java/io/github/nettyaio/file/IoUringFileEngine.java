@@ -532,6 +532,10 @@ final class IoUringFileEngine implements FileEngine {
             armDrain();
         }
 
+        private void pace(Sqe q) {
+            pace(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+        }
+
         /**
          * Shared ring, on the ring thread: paces a batch handed over from the file's loop, in order. A hand-over
          * is one burst of the file's loop: unless older submissions still wait, its first chunk goes at once.
@@ -541,7 +545,7 @@ final class IoUringFileEngine implements FileEngine {
                 queuedThisTurn = 0;
             }
             for (Sqe q : batch) {
-                pace(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+                pace(q);
             }
         }
 
@@ -581,7 +585,7 @@ final class IoUringFileEngine implements FileEngine {
                     return;
                 }
                 queuedThisTurn++;
-                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+                submit(q);
             }
             if (!backlog.isEmpty()) {
                 armDrain();
@@ -592,7 +596,7 @@ final class IoUringFileEngine implements FileEngine {
         private void flushBacklog() {
             drainScheduled = false;
             for (Sqe q; (q = backlog.poll()) != null; ) {
-                submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
+                submit(q);
             }
         }
 
@@ -601,6 +605,10 @@ final class IoUringFileEngine implements FileEngine {
             for (Sqe q; (q = backlog.poll()) != null; ) {
                 report.accept(q.done);
             }
+        }
+
+        private void submit(Sqe q) {
+            submit(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);
         }
 
         /** Takes a slot and submits the SQE; reports at once (with nothing submitted) if it can't. */
@@ -662,7 +670,7 @@ final class IoUringFileEngine implements FileEngine {
                 logger.debug("Registering with io_uring loop {} failed", ringLoop, f.cause());
             }
             for (Sqe q : waiting) {
-                pace(q.op, q.fd, q.offset, q.address, q.length, q.opFlags, q.done);   // -ECANCELED if it failed
+                pace(q);   // -ECANCELED if it failed
             }
         }
 

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -547,7 +548,7 @@ class AioFileTest {
             AtomicReference<Future<Void>> closed = new AtomicReference<>();
             // Listeners run after a future's waiters wake: count them with a latch, not by reading a list then.
             CountDownLatch listened = new CountDownLatch(n);
-            java.util.concurrent.atomic.AtomicInteger offLoop = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger offLoop = new AtomicInteger();
             try {
                 for (int i = 0; i < n; i++) {
                     bufs.add(Unpooled.directBuffer(block));
