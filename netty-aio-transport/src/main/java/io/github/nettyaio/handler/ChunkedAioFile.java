@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * response is compressed.
  *
  * <pre>{@code
- * pipeline.addLast(new HttpServerCodec(), new HttpContentCompressor(), new ChunkedWriteHandler(), handler);
+ * pipeline.addLast(new HttpServerCodec(), new HttpContentCompressor(), new EmptyFlushFilter(), new ChunkedWriteHandler(),
+ *                  handler);
  * // in handler, on the channel's loop:
  * ctx.write(response);                                   // HttpResponse with Transfer-Encoding: chunked
  * ctx.writeAndFlush(new HttpChunkedInput(new ChunkedAioFile(ctx.channel(), file, 0, length, 65536)))
@@ -52,7 +53,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (every suspension is ended by exactly the completion it waits for) and never spins (it is resumed only when the
  * chunk it waits for is ready). While the channel is not writable, {@code ChunkedWriteHandler} stops asking and
  * reading ahead stops with it. Write this input through the first {@code ChunkedWriteHandler} of the pipeline
- * (the usual single one): that is the one resumed.
+ * (the usual single one): that is the one resumed. {@code ChunkedWriteHandler} flushes each time it finds no chunk
+ * ready; an {@link EmptyFlushFilter} on its head side drops those flushes, which over TLS would each write an empty
+ * record.
  *
  * <h2>Threads</h2>
  * The channel's event loop at construction (the channel must be registered) runs this input: all its state lives

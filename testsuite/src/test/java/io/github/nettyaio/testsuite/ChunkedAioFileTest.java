@@ -7,6 +7,7 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.ChunkedAioFile;
+import io.github.nettyaio.handler.EmptyFlushFilter;
 import io.github.nettyaio.sys.AioOpenOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -507,6 +508,60 @@ class ChunkedAioFileTest extends PipelineTestBase {
                     ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
             assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
             assertArrayEquals(data, t.received);
+        }
+    }
+
+    /** Counts the flushes that reach it with nothing written through it since the previous flush. */
+    private static final class EmptyFlushCounter extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        boolean written;
+        int flushes;
+        int empty;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            written = true;
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushes++;
+            if (!written) {
+                empty++;
+            }
+            written = false;
+            ctx.flush();
+        }
+    }
+
+    /**
+     * With an {@link EmptyFlushFilter} on the head side of {@code ChunkedWriteHandler}, no flush without a write
+     * reaches the {@code SslHandler} (each would be wrapped and sent as an empty buffer), and none that is needed
+     * is lost: the whole file arrives, byte for byte.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void emptyFlushFilterKeepsEmptyFlushesFromTls(LoopType type) throws Exception {
+        SslContext serverCtx = serverTls();
+        SslContext clientCtx = clientTls();
+        byte[] data = random(4 * (1 << 20) + 17);
+        EmptyFlushCounter[] below = new EmptyFlushCounter[1];
+        EmptyFlushFilter[] filter = new EmptyFlushFilter[1];
+        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
+            Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
+                    ch -> {
+                        below[0] = new EmptyFlushCounter();
+                        filter[0] = new EmptyFlushFilter();
+                        ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()), below[0], filter[0]);
+                    },
+                    ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
+            assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
+            assertArrayEquals(data, t.received);
+            int[] seen = t.child.eventLoop().submit(() -> new int[] {below[0].flushes, below[0].empty})
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(seen[0] > 0, "flushes reached the TLS handler");
+            assertEquals(0, seen[1], "flushes with nothing written that reached the TLS handler (the filter dropped "
+                    + filter[0].droppedFlushes() + ")");
         }
     }
 
