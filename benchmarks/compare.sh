@@ -11,8 +11,10 @@
 #      doesn't support it here (kernel 6.x), so io_uring hands every tmpfs read to its io-wq worker threads.
 #   4. 128 KiB sequential reads, hot, QD4       same 64 MiB file
 #   5. 4 KiB random writes, QD32 batches, each batch followed by syncData (fdatasync)   64 MiB file on disk
-# Implementations: AioFile with IO_URING on an io_uring loop, IO_URING from an NIO loop (shared ring),
-# POSIX_AIO (epoll loop), BLOCKING (epoll loop); fio with io_uring, posixaio and psync (same file, block size,
+# Implementations: AioFile with IO_URING on an io_uring loop, IO_URING from an NIO loop (shared ring; buffered
+# reads the page cache can serve are done on the NIO loop with preadv2(RWF_NOWAIT), the rest on the ring), the
+# same with those inline reads off (-Dio.github.nettyaio.inlineCachedReads=false: every read crosses to the ring
+# thread and back), POSIX_AIO (epoll loop), BLOCKING (epoll loop); fio with io_uring, posixaio and psync (same file, block size,
 # queue depth; psync is synchronous, so QD1 whatever the row says); FileChannel positional I/O on one thread
 # (QD1); AsynchronousFileChannel on the JDK's default pool and on a 2-thread pool.
 # Columns: IOPS, MB/s (10^6 bytes), CPU seconds per million operations (all threads of the process: from
@@ -69,7 +71,8 @@ WORKLOADS=("4K randread O_DIRECT QD1 1GiB|randread|4096|1|direct|$BIG"
            "128K seqread hot QD4 64MiB|seqread|131072|4|buffered|$HOTF"
            "4K randwrite QD32 + syncData|randwrite|4096|32|buffered|$WR")
 IMPL_LIST=("fio io_uring" "fio posixaio" "fio psync"
-           "IO_URING, io_uring loop" "IO_URING, NIO loop (shared ring)" "POSIX_AIO, epoll loop"
+           "IO_URING, io_uring loop" "IO_URING, NIO loop (shared ring)" "IO_URING, NIO loop, ring only"
+           "POSIX_AIO, epoll loop"
            "BLOCKING, epoll loop" "FileChannel (1 thread)" "AsynchronousFileChannel default"
            "AsynchronousFileChannel 2 threads")
 
@@ -87,7 +90,7 @@ run_fio() { # engine kind block qd direct file
 
 # Prints "iops mbps cpu_s_per_Mop" for one FileBench run.
 run_java() { # impl kind block qd direct file
-  $PINNED java -XX:+UseParallelGC -Xmx1g -cp "$CP" io.github.nettyaio.benchmarks.FileBench "$1" "$2" "$3" "$4" "$5" "$6" "$SECS" 1 |
+  $PINNED java ${JOPTS:-} -XX:+UseParallelGC -Xmx1g -cp "$CP" io.github.nettyaio.benchmarks.FileBench "$1" "$2" "$3" "$4" "$5" "$6" "$SECS" 1 |
     python3 -c 'import sys; o,s,i,m,c=map(float,sys.stdin.read().split()); print("%.0f %.1f %.2f" % (i, m, c/(o/1e6)))'
 }
 
@@ -99,6 +102,7 @@ run_impl() { # impl-name kind block qd direct file
     "fio psync") run_fio psync "$@" ;;
     "IO_URING, io_uring loop") run_java aio:IO_URING:io_uring "$@" ;;
     "IO_URING, NIO loop (shared ring)") run_java aio:IO_URING:nio "$@" ;;
+    "IO_URING, NIO loop, ring only") JOPTS=-Dio.github.nettyaio.inlineCachedReads=false run_java aio:IO_URING:nio "$@" ;;
     "POSIX_AIO, epoll loop") run_java aio:POSIX_AIO:epoll "$@" ;;
     "BLOCKING, epoll loop") run_java aio:BLOCKING:epoll "$@" ;;
     "FileChannel (1 thread)") run_java jdk-fc "$@" ;;

@@ -22,4 +22,27 @@ public final class LinuxLib {
 
     /** {@code eventfd(2)}. */
     public static native int eventfd(int initval, int flags);
+
+    /**
+     * {@code preadv2(2)} (Linux 4.6, glibc 2.26), bound on first use in a class of its own so that a C library
+     * without it fails only its callers (with a {@link LinkageError}), not {@link #eventfd}.
+     */
+    public static final class Preadv2 {
+        /**
+         * {@code RWF_NOWAIT} (Linux 4.14, {@code include/uapi/linux/fs.h}; the same on every architecture): fail
+         * with {@code EAGAIN} instead of waiting for data that is not in the page cache. File systems without
+         * non-blocking buffered reads (tmpfs among them, as of Linux 6.18) fail it with {@code EOPNOTSUPP}.
+         */
+        public static final int RWF_NOWAIT = 0x00000008;
+
+        static {
+            Native.register(Preadv2.class, NativeLibs.libc());
+        }
+
+        private Preadv2() {
+        }
+
+        /** {@code preadv2(fd, iov, iovcnt, offset, flags)}: {@code iov} is the address of an {@code iovec} array. */
+        public static native long preadv2(int fd, long iov, int iovcnt, long offset, int flags);
+    }
 }

@@ -40,7 +40,10 @@ import java.util.function.Consumer;
  * process-wide {@link SharedIoUringLoop}: submissions are handed to the ring thread with
  * {@code execute}, and completions hop back with {@code fileLoop.execute} — both in batches, one task per
  * burst of submissions (all those issued by one task of the file's loop) and one per burst of CQEs, so each
- * thread wakes the other once per batch rather than once per operation.
+ * thread wakes the other once per batch rather than once per operation. A buffered file's reads that the page
+ * cache can serve at once skip both hops: with nothing else of the file on the ring, a read is first tried on the
+ * file's loop with {@code preadv2(RWF_NOWAIT)} ({@link CachedReads}), which copies cached data or fails without
+ * waiting; only what that can't do goes to the ring.
  *
  * <p>Pacing ({@link Ring#pace}): an O_DIRECT file gives the kernel at most {@link #DIRECT_SUBMIT_CHUNK} new
  * submissions per iteration of the ring's loop, so that a device's queue stays staggered rather than in lock
@@ -121,14 +124,19 @@ final class IoUringFileEngine implements FileEngine {
     private List<Sqe> toRing = new ArrayList<>();
     /** Shared ring only: completions not yet handed back to the file's loop; confined to the ring thread. */
     private Completions fromRing = new Completions();
+    /** Shared ring, buffered file: page-cache hits read on the file's loop (null: every read goes to the ring). */
+    private final CachedReads cachedReads;
+    /** Shared ring only: operations handed (or queued) to the ring whose completion has not run; file's loop. */
+    private int ringPending;
     /** Logs abandoned operations when the ring's loop terminates; removed by {@link #close()}. */
     private final GenericFutureListener<Future<Object>> onRingTerminated = f -> ring.reportAbandoned();
 
-    private IoUringFileEngine(IoEventLoop fileLoop, IoEventLoop ringLoop, int submitChunk) {
+    private IoUringFileEngine(IoEventLoop fileLoop, IoEventLoop ringLoop, int submitChunk, CachedReads cachedReads) {
         this.fileLoop = fileLoop;
         this.ringLoop = ringLoop;
         this.direct = fileLoop == ringLoop;
         this.submitChunk = submitChunk;
+        this.cachedReads = cachedReads;
     }
 
     /**
@@ -169,8 +177,9 @@ final class IoUringFileEngine implements FileEngine {
                     IoUring.unavailabilityCause());
         }
         IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
-        IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop,
-                submitChunk(oDirect, ringLoop != fileLoop));
+        boolean shared = ringLoop != fileLoop;
+        IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop, submitChunk(oDirect, shared),
+                shared && !oDirect ? CachedReads.forBufferedFile() : null);
         if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
             // Set before the task is queued, which orders it before everything the loop does with it. On the
             // loop, register() completes at once, so the queued submissions go out in that same task.
@@ -224,10 +233,19 @@ final class IoUringFileEngine implements FileEngine {
      * cancelled. A request the kernel never saw (the ring's loop is shutting down or rejected the hand-over:
      * {@code -ECANCELED}; Netty failed to queue it: {@code -EIO}) may be reported synchronously, from within
      * this call, as is a negative {@code position} ({@code -EINVAL}; io_uring would read at the file
-     * position for -1).
+     * position for -1). On a shared ring a buffered file's read that the page cache serves at once, with nothing
+     * else of the file on the ring, is done on the file's loop instead and reported from within this call
+     * ({@link CachedReads}).
      */
     @Override
     public void read(int fd, long address, int length, long position, Completion done) {
+        if (readsCachedHere(position)) {
+            long n = cachedReads.read(fd, address, length, position);
+            if (n != CachedReads.NOT_NOW) {
+                completeHere(done, n);
+                return;
+            }
+        }
         transfer(IORING_OP_READ, fd, position, address, length, done);
     }
 
@@ -252,7 +270,32 @@ final class IoUringFileEngine implements FileEngine {
      */
     @Override
     public void readv(int fd, long iov, int iovcnt, long position, Completion done) {
+        if (readsCachedHere(position)) {
+            long n = cachedReads.readv(fd, iov, iovcnt, position);
+            if (n != CachedReads.NOT_NOW) {
+                completeHere(done, n);
+                return;
+            }
+        }
         transfer(IORING_OP_READV, fd, position, iov, iovcnt, done);
+    }
+
+    /**
+     * Whether a read at {@code position} may be tried from the page cache on the file's loop: a buffered file on
+     * a shared ring with nothing of it on the ring, so that a read never overtakes a write (or another read)
+     * issued before it.
+     */
+    private boolean readsCachedHere(long position) {
+        return cachedReads != null && ringPending == 0 && position >= 0;
+    }
+
+    /** Runs {@code done} here, on the file's loop; one that throws is logged. */
+    private static void completeHere(Completion done, long result) {
+        try {
+            done.complete(result);
+        } catch (Throwable t) {
+            logger.warn("A file completion threw", t);
+        }
     }
 
     /** Submits {@code IORING_OP_WRITEV} (a {@code pwritev}); as {@link #readv}. */
@@ -287,6 +330,7 @@ final class IoUringFileEngine implements FileEngine {
             return;
         }
         toRing.add(new Sqe(op, fd, offset, address, length, opFlags, done));
+        ringPending++;
         if (toRing.size() == 1) {
             // One hand-over per batch: runs after the task that is submitting now (and whatever else that task
             // submits), on this same loop, so the ring thread is woken once per batch, not once per operation.
@@ -306,6 +350,7 @@ final class IoUringFileEngine implements FileEngine {
         } catch (RejectedExecutionException e) {
             // The kernel never saw them: safe to report.
             logger.debug("Shared io_uring loop {} rejected {} submission(s)", ringLoop, batch.size(), e);
+            ringPending -= batch.size();
             for (Sqe q : batch) {
                 q.done.complete(-ECANCELED);
             }
@@ -345,6 +390,9 @@ final class IoUringFileEngine implements FileEngine {
      */
     @Override
     public void close() {
+        if (cachedReads != null) {
+            cachedReads.close();
+        }
         ringLoop.terminationFuture().removeListener(onRingTerminated);
         ring.engineClosed = true;            // a registration completing later is cancelled at once
         IoRegistration r = ring.registration;
@@ -363,11 +411,7 @@ final class IoUringFileEngine implements FileEngine {
      */
     private void deliver(Completion done, long result) {
         if (direct) {
-            try {
-                done.complete(result);
-            } catch (Throwable t) {
-                logger.warn("A file completion threw", t);
-            }
+            completeHere(done, result);
             return;
         }
         fromRing.add(done, result);
@@ -394,7 +438,10 @@ final class IoUringFileEngine implements FileEngine {
         }
         fromRing = new Completions();
         try {
-            fileLoop.execute(batch::run);
+            fileLoop.execute(() -> {
+                ringPending -= batch.size();
+                batch.run();
+            });
         } catch (RejectedExecutionException e) {
             // The file's loop is gone but the kernel is done with the memory: complete here, on the ring
             // thread, so AioFile can release the buffer and close the descriptor (FileEngine's contract).

@@ -385,4 +385,142 @@ class IoUringFileEngineTest {
             buf.release();
         }
     }
+
+    /** Issues {@code op} in one task of {@code loop}: its result if {@code done} ran within the call, else null. */
+    private static Long resultWithinTheCall(IoEventLoop loop, Consumer<FileEngine.Completion> op) throws Exception {
+        return loop.submit(() -> {
+            Long[] r = {null};
+            op.accept(result -> r[0] = result);
+            return r[0];
+        }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A buffered file on a shared ring (NIO loop): a read the page cache can serve is done on the file's loop and
+     * reported within the call, EOF included; while a write of the file is on the ring, a read waits its turn there
+     * instead of overtaking it, and once that is done reads are served at once again.
+     */
+    @Test
+    void cachedReadsOnASharedRingCompleteWithinTheCall() throws Exception {
+        IoEventLoop loop = loop("nio");
+        IoUringFileEngine engine = engine(loop);
+        int fd = open("cached.bin").intValue();
+        int size = 3 * 4096 + 5;
+        ByteBuf src = directBuffer(size);
+        ByteBuf dst = directBuffer(size);
+        try {
+            byte[] bytes = new byte[size];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            src.writeBytes(bytes);
+            assertEquals(size, run(loop, d -> engine.write(fd, src.memoryAddress(), size, 0, d)));
+
+            assertEquals(size, resultWithinTheCall(loop, d -> engine.read(fd, dst.memoryAddress(), size, 0, d)),
+                    "a page-cache read is reported within the call");
+            dst.writerIndex(size);
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+            assertEquals(0L, resultWithinTheCall(loop, d -> engine.read(fd, dst.memoryAddress(), size, size, d)),
+                    "EOF within the call");
+
+            // A write on the ring, then a read of the same bytes in the same task: the read goes behind it.
+            byte[] second = new byte[size];
+            ThreadLocalRandom.current().nextBytes(second);
+            src.setBytes(0, second);
+            Promise<Long> written = loop.newPromise();
+            Promise<Long> read = loop.newPromise();
+            assertEquals(null, resultWithinTheCall(loop, d -> {
+                engine.write(fd, src.memoryAddress(), size, 0, onLoop(loop, written));
+                engine.read(fd, dst.memoryAddress(), size, 0, r -> {
+                    d.complete(r);           // runs within the call only if the read overtook the write
+                    onLoop(loop, read).complete(r);
+                });
+            }), "a read issued behind a write of its file is not done on the loop");
+            assertEquals(size, written.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(size, read.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+
+            // Nothing on the ring any more: at once again, and the second write's bytes are there.
+            dst.clear();
+            assertEquals(size, resultWithinTheCall(loop, d -> engine.read(fd, dst.memoryAddress(), size, 0, d)));
+            dst.writerIndex(size);
+            assertArrayEquals(second, ByteBufUtil.getBytes(dst));
+        } finally {
+            src.release();
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * tmpfs has no non-blocking buffered reads ({@code EOPNOTSUPP}): its reads all go to the shared ring and
+     * still read the right bytes. Skipped where {@code /dev/shm} is not a tmpfs directory.
+     */
+    @Test
+    void tmpfsReadsGoToTheRing() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm), "no /dev/shm");
+        Path p = java.nio.file.Files.createTempFile(shm, "nettyaio-cached", ".bin");
+        toClose.add(() -> java.nio.file.Files.deleteIfExists(p));
+        assumeTrue("tmpfs".equals(java.nio.file.Files.getFileStore(p).type()), "/dev/shm is not a tmpfs");
+        byte[] bytes = new byte[8192];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        java.nio.file.Files.write(p, bytes);
+        PosixFileDescriptor file = PosixFiles.open(p, StandardOpenOption.READ);
+        toClose.add(file);
+        IoEventLoop loop = loop("nio");
+        IoUringFileEngine engine = engine(loop);
+        ByteBuf dst = directBuffer(bytes.length);
+        try {
+            for (int i = 0; i < 2; i++) {
+                Promise<Long> read = loop.newPromise();
+                assertEquals(null, resultWithinTheCall(loop, d -> engine.read(file.intValue(), dst.memoryAddress(),
+                        bytes.length, 0, onLoop(loop, read))), "read " + i + " went to the ring");
+                assertEquals(bytes.length, read.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                dst.writerIndex(bytes.length);
+                assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+                dst.clear();
+            }
+        } finally {
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Data not in the page cache is never waited for on the file's loop: the read goes to the ring and brings the
+     * right bytes. Needs root, to empty the page cache ({@code /proc/sys/vm/drop_caches}); skipped otherwise.
+     */
+    @Test
+    void uncachedReadsGoToTheRing() throws Exception {
+        Path drop = Path.of("/proc/sys/vm/drop_caches");
+        assumeTrue(java.nio.file.Files.isWritable(drop), "needs root to drop the page cache");
+        Path p = dir.resolve("cold.bin");
+        byte[] bytes = new byte[64 * 1024];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);                  // clean pages, which dropping the cache evicts
+        }
+        assumeTrue(!"tmpfs".equals(java.nio.file.Files.getFileStore(p).type()), "the temp dir is on tmpfs");
+        try {
+            java.nio.file.Files.writeString(drop, "1");
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "can't drop the page cache: " + e);
+        }
+        PosixFileDescriptor file = PosixFiles.open(p, StandardOpenOption.READ);
+        toClose.add(file);
+        IoEventLoop loop = loop("nio");
+        IoUringFileEngine engine = engine(loop);
+        ByteBuf dst = directBuffer(bytes.length);
+        try {
+            Promise<Long> read = loop.newPromise();
+            assertEquals(null, resultWithinTheCall(loop, d -> engine.read(file.intValue(), dst.memoryAddress(),
+                    bytes.length, 0, onLoop(loop, read))), "an uncached read went to the ring");
+            assertEquals(bytes.length, read.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            dst.writerIndex(bytes.length);
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(dst));
+        } finally {
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
 }

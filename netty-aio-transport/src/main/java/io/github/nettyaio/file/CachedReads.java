@@ -1,0 +1,115 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.file;
+
+import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.LinuxLib;
+import io.github.nettyaio.sys.NativeMemory;
+import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.StructField;
+import io.github.nettyaio.sys.StructLayout;
+import io.netty.util.internal.SystemPropertyUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+/**
+ * Reads of one buffered file that the page cache can serve at once, done right on the calling (file's) loop with
+ * {@code preadv2(..., RWF_NOWAIT)}, which never waits for the disk: it copies what is cached or fails with
+ * {@code EAGAIN}. For a file on the shared io_uring ring (a caller on an NIO or epoll loop) this saves the two
+ * thread hand-overs a ring read costs, which for page-cache hits cost more than the read itself. Anything this
+ * can't do at once (not cached, not supported by the file system, any error) is left to the ring, which then
+ * reports it as it always does.
+ *
+ * <p>One instance per file, confined to the file's loop. On by default on Linux; the system property
+ * {@value #PROPERTY}{@code =false} turns it off. A file system without non-blocking buffered reads (tmpfs as of
+ * Linux 6.18) answers {@code EOPNOTSUPP} once, after which this file's reads all go to the ring.
+ */
+final class CachedReads {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(CachedReads.class);
+
+    /** System property: {@code false} sends every read of a shared-ring file to the ring. */
+    static final String PROPERTY = "io.github.nettyaio.inlineCachedReads";
+    private static final boolean ENABLED = SystemPropertyUtil.getBoolean(PROPERTY, true) && linked();
+
+    /** The result of a read this could not do at once: the caller hands it to the ring. */
+    static final long NOT_NOW = -1;
+
+    /** One {@code struct iovec} for single-buffer reads; allocated on first use, freed by {@link #close()}. */
+    private long iov;
+    /** The file system refused {@code RWF_NOWAIT}: every read goes to the ring. */
+    private boolean unsupported;
+
+    private CachedReads() {
+    }
+
+    /** A reader for one buffered file, or null where cached reads are off or impossible (not Linux, no preadv2). */
+    static CachedReads forBufferedFile() {
+        return ENABLED ? new CachedReads() : null;
+    }
+
+    private static boolean linked() {
+        if (Platform.os() != Platform.Os.LINUX || !Platform.hasAbi()) {
+            return false;
+        }
+        try {
+            // A length-0 read of an invalid descriptor: links the call and proves it is there (EBADF).
+            return LinuxLib.Preadv2.preadv2(-1, 0, 0, 0, LinuxLib.Preadv2.RWF_NOWAIT) == -1;
+        } catch (LinkageError | RuntimeException e) {
+            logger.debug("preadv2 unavailable: every shared-ring read goes to the ring", e);
+            return false;
+        }
+    }
+
+    /**
+     * {@code pread(fd, address, length, position)} from the page cache only: the bytes read ({@code 0} at EOF;
+     * fewer than asked when only part is cached), or {@link #NOT_NOW}. On the file's loop; never blocks on I/O.
+     */
+    long read(int fd, long address, int length, long position) {
+        if (unsupported) {
+            return NOT_NOW;
+        }
+        if (iov == 0) {
+            iov = NativeMemory.allocateZeroed(Iovec.LAYOUT.size());
+        }
+        NativeMemory.putField(iov, Iovec.BASE, address);
+        NativeMemory.putField(iov, Iovec.LEN, length);
+        return readv(fd, iov, 1, position);
+    }
+
+    /** {@code preadv(fd, iov, iovcnt, position)} from the page cache only; as {@link #read}. */
+    long readv(int fd, long iov, int iovcnt, long position) {
+        if (unsupported) {
+            return NOT_NOW;
+        }
+        long n = LinuxLib.Preadv2.preadv2(fd, iov, iovcnt, position, LinuxLib.Preadv2.RWF_NOWAIT);
+        if (n >= 0) {
+            return n;
+        }
+        int errno = LibC.errno();
+        AbiConstants c = Platform.abi().constants();
+        if (errno == c.EOPNOTSUPP || errno == c.ENOSYS) {
+            unsupported = true;             // this file system (or kernel) can't: don't ask again
+            logger.debug("preadv2(RWF_NOWAIT) refused (errno {}) on fd {}: its reads go to the ring", errno, fd);
+        }
+        return NOT_NOW;                      // EAGAIN (not cached), EINTR, or an error the ring will report
+    }
+
+    /** Frees the iovec. On the file's loop, once no read runs any more. */
+    void close() {
+        long a = iov;
+        iov = 0;
+        if (a != 0) {
+            NativeMemory.free(a);
+        }
+    }
+
+    /** The platform's {@code struct iovec}. */
+    private static final class Iovec {
+        static final StructLayout LAYOUT = Platform.abi().iovec();
+        static final StructField BASE = LAYOUT.field("iov_base");
+        static final StructField LEN = LAYOUT.field("iov_len");
+    }
+}

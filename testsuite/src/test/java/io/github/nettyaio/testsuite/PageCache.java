@@ -1,0 +1,60 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.testsuite;
+
+import com.sun.jna.Native;
+import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.PosixFiles;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Evicts a file from the page cache, so that its next reads wait for the disk: on a shared io_uring ring they then
+ * stay in flight (a page-cache hit would be read on the caller's loop at once). Linux: {@code fsync} then
+ * {@code posix_fadvise(POSIX_FADV_DONTNEED)}, which drops clean pages; tmpfs keeps them (its reads go to the ring
+ * anyway). No root needed.
+ */
+final class PageCache {
+    /** {@code POSIX_FADV_DONTNEED} on Linux (every architecture but s390x, which nothing here runs on). */
+    private static final int POSIX_FADV_DONTNEED = 4;
+
+    static {
+        Native.register(PageCache.class, "c");
+    }
+
+    private PageCache() {
+    }
+
+    private static native int posix_fadvise(int fd, long offset, long len, int advice);
+
+    /**
+     * Evicts {@code file}, trying a few times; returns whether its first page is out of the page cache (checked
+     * with {@code mincore}, through {@code MappedByteBuffer.isLoaded} of a one-page mapping, which faults nothing
+     * in). Callers skip (assume) on false: a page the kernel won't drop (still under writeback, say) is no failure
+     * of the code under test.
+     */
+    static boolean evict(Path file) throws IOException {
+        try (PosixFileDescriptor fd = PosixFiles.open(file, StandardOpenOption.READ);
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                if (LibC.fsync(fd.intValue()) != 0) {
+                    throw new IOException("fsync " + file + ": errno " + LibC.errno());
+                }
+                int err = posix_fadvise(fd.intValue(), 0, 0, POSIX_FADV_DONTNEED);   // returns the error, not -1
+                if (err != 0) {
+                    throw new IOException("posix_fadvise " + file + ": errno " + err);
+                }
+                if (!ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(4096, ch.size())).isLoaded()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
