@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Every asynchronous method may be called from any thread; the operation is issued from the file's event
- * loop and its future completes <b>on that loop's thread</b>. Buffers are not taken over: the caller keeps
+ * loop and its future completes <b>on that loop's thread</b>, possibly before the method returns when it is
+ * called on that thread (a page-cache hit read on the loop: {@code IO_URING} from an NIO or epoll loop reads
+ * cached data with {@code preadv2(RWF_NOWAIT)}, which never waits for the disk). Buffers are not taken over: the caller keeps
  * its reference; the library retains each buffer while the kernel may touch it (so an early
  * {@code release()} never lets the kernel write into freed memory) and stages heap buffers through pooled
  * direct memory. Several direct buffers, and composite buffers of direct components, become one
