@@ -8,12 +8,17 @@
 # cached by its host, so "cold" reads would still take microseconds: where the blkio cgroup controller (v1) or
 # io.max (v2) can be used (root), the server runs in a cgroup that throttles reads from the bench directory's
 # disk to $COLD_MBPS MB/s (default 40), i.e. a slow disk, real block-layer delays; rows say which.
-# The server runs with ONE event loop (--threads 1) so both modes share a loop the same way; wrk talks to
-# 127.0.0.1 only. ROUNDS (default 3) rounds with the two modes interleaved: about 2.5 minutes a round.
+# Each server runs with ONE event loop (--threads 1) so both modes use a loop the same way; wrk talks to
+# 127.0.0.1 only. The hot case is measured SIDE BY SIDE: both servers run at once, each loaded by its own wrk
+# (CONNS/2 connections each) over the same seconds, so both see the same machine (this VM's speed swings by
+# more than 30% from minute to minute, which made modes measured one after the other incomparable); with the two
+# loops and two clients sharing the cores, each server's rate follows its CPU cost per request. The two swap
+# ports every round. The cold case runs one mode at a time (the other server idle): it measures latency under
+# one server's cold transfers. ROUNDS (default 3) rounds: about 1.5 minutes a round.
 #
 # Usage: benchmarks/http-vs-chunkedfile.sh [seconds per run, default 10]
 # Env: BENCH_DIR (default /tmp/nettyaio-http-bench: must be on a real disk, not tmpfs, for the cold case),
-#      CONNS (hot-case connections, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto),
+#      CONNS (hot-case connections in all, half per server, default 16), ENGINE (AioEngine for ChunkedAioFile, default auto),
 #      ROUNDS (default 3), COLD_MBPS (read throttle for the cold case, default 40), WARMUP (seconds of the hot
 #      workload run before it is measured, default 12).
 set -euo pipefail
@@ -26,6 +31,7 @@ COLD_MBPS=${COLD_MBPS:-40}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-12}
 PORT=18443
+PORT2=18444
 HOT_FILES=64          # x 1 MiB
 COLD_FILES=24         # x 128 MiB, zero-filled (real blocks on disk)
 
@@ -81,21 +87,25 @@ setup_throttle() {
 }
 setup_throttle
 
-SERVER_PID=
-start_server() {  # $1: extra flags
-  java -jar "$JAR" --dir "$DIR" --http-port -1 --https-port $PORT --threads 1 --engine "$ENGINE" --quiet $1 \
-    > "$DIR/server.log" 2>&1 &
-  SERVER_PID=$!
-  if [ -n "$CG" ]; then echo "$SERVER_PID" > "$CG/cgroup.procs" 2>/dev/null || echo "$SERVER_PID" > "$CG/tasks"; fi
+SERVER_PIDS=()
+start_server() {  # $1: extra flags, $2: port, $3: log
+  java -jar "$JAR" --dir "$DIR" --http-port -1 --https-port "$2" --threads 1 --engine "$ENGINE" --quiet $1 \
+    > "$3" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  if [ -n "$CG" ]; then echo "$pid" > "$CG/cgroup.procs" 2>/dev/null || echo "$pid" > "$CG/tasks"; fi
   for _ in $(seq 100); do
-    grep -q "https://" "$DIR/server.log" 2>/dev/null && return 0
-    kill -0 $SERVER_PID 2>/dev/null || break
+    grep -q "https://" "$3" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$DIR/server.log"; echo "server did not start" >&2; exit 1
+  cat "$3"; echo "server did not start" >&2; exit 1
 }
-stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-cleanup() { stop_server; [ -n "$CG" ] && rmdir "$CG" 2>/dev/null; true; }
+stop_servers() {
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  SERVER_PIDS=()
+}
+cleanup() { stop_servers; [ -n "$CG" ] && rmdir "$CG" 2>/dev/null; true; }
 trap cleanup EXIT
 result() { grep '^RESULT' | cut -d' ' -f2-; }
 # Evicts only the cold set from the page cache (posix_fadvise DONTNEED on each file). Dropping every cache
@@ -109,30 +119,48 @@ for f in sys.argv[1:]:
   then echo ""; else echo " (caches not dropped)"; fi
 }
 
-# ROUNDS rounds, the two modes interleaved within each; every row printed, then the median of each column.
-declare -A NOTE
+# ROUNDS rounds, both modes in each (hot side by side); every row printed, then the median of each column.
+declare -A NOTE PORT_OF
 ROWS=$DIR/rows.txt; : > "$ROWS"
+HALF=$(( (CONNS + 1) / 2 ))
 for round in $(seq "$ROUNDS"); do
-  for mode in ChunkedAioFile ChunkedFile; do
-    flags=""; [ $mode = ChunkedFile ] && flags="--chunked-file"
-    start_server "$flags"
-    wrk -t1 -c4 -d2s "https://127.0.0.1:$PORT/small.bin" > /dev/null   # warm-up (JIT, TLS sessions)
-    # Warm-up of the measured path itself: on 2 cores the JIT compiles the large-response path for about 10 s,
-    # competing with server and client for the CPUs; measured before it settles, the hot row measured warm-up.
-    wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" > /dev/null
-    hot=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:$PORT" | result)
-    NOTE[$mode]=$(drop_caches)
-    wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$PORT" | result > "$DIR/cold-big.txt" &
-    BIG=$!
-    small=$(wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/small.lua" "https://127.0.0.1:$PORT/small.bin" | result)
-    wait $BIG
-    echo "$mode $round $hot $(cat "$DIR/cold-big.txt") $small" >> "$ROWS"
-    stop_server
+  if [ $((round % 2)) = 1 ]; then PORT_OF[ChunkedAioFile]=$PORT; PORT_OF[ChunkedFile]=$PORT2
+  else PORT_OF[ChunkedAioFile]=$PORT2; PORT_OF[ChunkedFile]=$PORT; fi
+  start_server "" "${PORT_OF[ChunkedAioFile]}" "$DIR/server-aio.log"
+  start_server "--chunked-file" "${PORT_OF[ChunkedFile]}" "$DIR/server-cf.log"
+  for mode in ChunkedAioFile ChunkedFile; do           # warm-up (JIT, TLS sessions)
+    wrk -t1 -c4 -d2s "https://127.0.0.1:${PORT_OF[$mode]}/small.bin" > /dev/null
   done
+  # Warm-up of the measured path itself: on 2 cores the JIT compiles the large-response path for about 10 s,
+  # competing with servers and clients for the CPUs; measured before it settles, the hot row measured warm-up.
+  declare -A HOT_PID
+  for phase in warm measure; do
+    for mode in ChunkedAioFile ChunkedFile; do
+      if [ $phase = warm ]; then
+        wrk -t1 -c"$HALF" -d"${WARMUP}s" -s "$LUA/hot.lua" "https://127.0.0.1:${PORT_OF[$mode]}" > /dev/null &
+      else
+        wrk -t1 -c"$HALF" -d"${SECS}s" --latency -s "$LUA/hot.lua" "https://127.0.0.1:${PORT_OF[$mode]}" \
+          | result > "$DIR/hot-$mode.txt" &
+      fi
+      HOT_PID[$mode]=$!
+    done
+    wait "${HOT_PID[ChunkedAioFile]}" "${HOT_PID[ChunkedFile]}"
+  done
+  for mode in ChunkedAioFile ChunkedFile; do
+    port=${PORT_OF[$mode]}
+    NOTE[$mode]=$(drop_caches)
+    wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/cold.lua" "https://127.0.0.1:$port" | result > "$DIR/cold-big.txt" &
+    BIG=$!
+    small=$(wrk -t1 -c4 -d"${SECS}s" --timeout 30s -s "$LUA/small.lua" "https://127.0.0.1:$port/small.bin" | result)
+    wait $BIG
+    echo "$mode $round $(cat "$DIR/hot-$mode.txt") $(cat "$DIR/cold-big.txt") $small" >> "$ROWS"
+  done
+  stop_servers
 done
 
 echo
-echo "HttpFileServer over HTTPS, one event loop, ${SECS}s per run, $ROUNDS interleaved round(s), $(nproc) cores;" \
+echo "HttpFileServer over HTTPS, one event loop per server, ${SECS}s per run, $ROUNDS round(s) (hot: both servers at" \
+  "once, $HALF connections each), $(nproc) cores;" \
   "engine $ENGINE; cold: $THROTTLE${NOTE[ChunkedAioFile]}"
 python3 - "$ROWS" <<'PY'
 import statistics, sys
