@@ -5,6 +5,7 @@
 package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.Errno;
 import io.github.nettyaio.sys.LibC;
 import io.github.nettyaio.sys.LinuxLib;
 import io.github.nettyaio.sys.NativeMemory;
@@ -45,6 +46,11 @@ final class CachedReads {
     private CachedReads() {
     }
 
+    /** Whether cached reads are on: Linux, {@code preadv2} linked, not turned off by {@value #PROPERTY}. */
+    static boolean enabled() {
+        return ENABLED;
+    }
+
     /** A reader for one buffered file, or null where cached reads are off or impossible (not Linux, no preadv2). */
     static CachedReads forBufferedFile() {
         return ENABLED ? new CachedReads() : null;
@@ -65,7 +71,9 @@ final class CachedReads {
 
     /**
      * {@code pread(fd, address, length, position)} from the page cache only: the bytes read ({@code 0} at EOF;
-     * fewer than asked when only part is cached), or {@link #NOT_NOW}. On the file's loop; never blocks on I/O.
+     * fewer than asked when only part is cached), or {@link #NOT_NOW}. On the file's loop; never waits for file
+     * I/O ({@code RWF_NOWAIT} also keeps the kernel from starting read-ahead), though touching the destination
+     * memory may fault, as any copy into it would (a file-mapped buffer, say).
      */
     long read(int fd, long address, int length, long position) {
         if (unsupported) {
@@ -90,8 +98,9 @@ final class CachedReads {
         }
         int errno = LibC.errno();
         AbiConstants c = Platform.abi().constants();
-        if (errno == c.EOPNOTSUPP || errno == c.ENOSYS) {
-            unsupported = true;             // this file system (or kernel) can't: don't ask again
+        if (errno == c.EOPNOTSUPP || errno == c.ENOSYS || errno == Errno.EPERM) {
+            // This file system (or kernel) can't, or a seccomp filter forbids the call: don't ask again.
+            unsupported = true;
             logger.debug("preadv2(RWF_NOWAIT) refused (errno {}) on fd {}: its reads go to the ring", errno, fd);
         }
         return NOT_NOW;                      // EAGAIN (not cached), EINTR, or an error the ring will report

@@ -172,6 +172,11 @@ final class IoUringFileEngine implements FileEngine {
      * @throws java.util.concurrent.RejectedExecutionException off the loop: the loop is shut down
      */
     static IoUringFileEngine create(IoEventLoop fileLoop, boolean oDirect) {
+        return create(fileLoop, oDirect, true);
+    }
+
+    /** As {@link #create(IoEventLoop, boolean)}; {@code cachedReads} false sends every read to the ring (tests). */
+    static IoUringFileEngine create(IoEventLoop fileLoop, boolean oDirect, boolean cachedReads) {
         if (!IoUring.isAvailable()) {
             throw new UnsupportedOperationException("io_uring is not available: " + IoUring.unavailabilityCause(),
                     IoUring.unavailabilityCause());
@@ -179,7 +184,7 @@ final class IoUringFileEngine implements FileEngine {
         IoEventLoop ringLoop = fileLoop.isCompatible(IoUringIoHandle.class) ? fileLoop : SharedIoUringLoop.next();
         boolean shared = ringLoop != fileLoop;
         IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop, submitChunk(oDirect, shared),
-                shared && !oDirect ? CachedReads.forBufferedFile() : null);
+                shared && !oDirect && cachedReads ? CachedReads.forBufferedFile() : null);
         if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
             // Set before the task is queued, which orders it before everything the loop does with it. On the
             // loop, register() completes at once, so the queued submissions go out in that same task.
@@ -233,9 +238,9 @@ final class IoUringFileEngine implements FileEngine {
      * cancelled. A request the kernel never saw (the ring's loop is shutting down or rejected the hand-over:
      * {@code -ECANCELED}; Netty failed to queue it: {@code -EIO}) may be reported synchronously, from within
      * this call, as is a negative {@code position} ({@code -EINVAL}; io_uring would read at the file
-     * position for -1). On a shared ring a buffered file's read that the page cache serves at once, with nothing
-     * else of the file on the ring, is done on the file's loop instead and reported from within this call
-     * ({@link CachedReads}).
+     * position for -1). On a shared ring a buffered file's read that the page cache serves at once, issued while
+     * every earlier operation of the file has completed, is done on the file's loop instead and reported from
+     * within this call ({@link CachedReads}).
      */
     @Override
     public void read(int fd, long address, int length, long position, Completion done) {
@@ -286,7 +291,9 @@ final class IoUringFileEngine implements FileEngine {
      * issued before it.
      */
     private boolean readsCachedHere(long position) {
-        return cachedReads != null && ringPending == 0 && position >= 0;
+        // On the file's loop only: after the file's loop rejected a hand-back, completions (and what they issue)
+        // run on the ring thread, which must neither share the iovec nor read ringPending.
+        return cachedReads != null && ringPending == 0 && position >= 0 && fileLoop.inEventLoop();
     }
 
     /** Runs {@code done} here, on the file's loop; one that throws is logged. */

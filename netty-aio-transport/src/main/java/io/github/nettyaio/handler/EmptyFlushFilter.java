@@ -33,6 +33,9 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * (on the tail side); Netty's codecs, {@code SslHandler} (which flushes its own handshake and alerts),
  * {@code IdleStateHandler} and {@code HttpServerKeepAliveHandler} are all fine below it. A dropped flush loses
  * nothing: everything written through this handler before it was already followed by a flush that was passed on.
+ * One caveat: an {@code SslHandler} built with a {@code delegatedTaskExecutor} that runs tasks later ignores the
+ * flushes that arrive while such a task runs, and relies on a later flush for the data written before it; with
+ * that setup, keep this handler out of the pipeline (the default executor runs tasks at once and is unaffected).
  *
  * <h2>Threads</h2>
  * Keeps per-channel state: one instance per channel (not {@code @Sharable}); Netty calls it on the channel's event
