@@ -499,15 +499,27 @@ class ChunkedAioFileTest extends PipelineTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void servesOverTls(LoopType type) throws Exception {
+        serveOverTls(type, 2 * (1 << 20) + 5, ch -> { });
+    }
+
+    /**
+     * Serves a file of {@code size} random bytes over TLS to a TLS client, with {@code afterTls}'s handlers between
+     * the server's {@code SslHandler} and its {@code ChunkedWriteHandler}; checks that all of it arrived.
+     */
+    private Transfer serveOverTls(LoopType type, int size, Consumer<Channel> afterTls) throws Exception {
         SslContext serverCtx = serverTls();
         SslContext clientCtx = clientTls();
-        byte[] data = random(2 * (1 << 20) + 5);
+        byte[] data = random(size);
         try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
             Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
-                    ch -> ch.pipeline().addLast(serverCtx.newHandler(ch.alloc())),
+                    ch -> {
+                        ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()));
+                        afterTls.accept(ch);
+                    },
                     ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
             assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
             assertArrayEquals(data, t.received);
+            return t;
         }
     }
 
@@ -542,27 +554,18 @@ class ChunkedAioFileTest extends PipelineTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void emptyFlushFilterKeepsEmptyFlushesFromTls(LoopType type) throws Exception {
-        SslContext serverCtx = serverTls();
-        SslContext clientCtx = clientTls();
-        byte[] data = random(4 * (1 << 20) + 17);
         EmptyFlushCounter[] below = new EmptyFlushCounter[1];
         EmptyFlushFilter[] filter = new EmptyFlushFilter[1];
-        try (AioFile f = AioFile.open(fileLoop(type, false), file(data), READ)) {
-            Transfer t = serve(type, f, (ch, file) -> input(ch, file, 0, data.length),
-                    ch -> {
-                        below[0] = new EmptyFlushCounter();
-                        filter[0] = new EmptyFlushFilter();
-                        ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()), below[0], filter[0]);
-                    },
-                    ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
-            assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
-            assertArrayEquals(data, t.received);
-            int[] seen = t.child.eventLoop().submit(() -> new int[] {below[0].flushes, below[0].empty})
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertTrue(seen[0] > 0, "flushes reached the TLS handler");
-            assertEquals(0, seen[1], "flushes with nothing written that reached the TLS handler (the filter dropped "
-                    + filter[0].droppedFlushes() + ")");
-        }
+        Transfer t = serveOverTls(type, 4 * (1 << 20) + 17, ch -> {
+            below[0] = new EmptyFlushCounter();
+            filter[0] = new EmptyFlushFilter();
+            ch.pipeline().addLast(below[0], filter[0]);
+        });
+        int[] seen = t.child.eventLoop().submit(() -> new int[] {below[0].flushes, below[0].empty})
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(seen[0] > 0, "flushes reached the TLS handler");
+        assertEquals(0, seen[1], "flushes with nothing written that reached the TLS handler (the filter dropped "
+                + filter[0].droppedFlushes() + ")");
     }
 
     /** A client channel (not connected) registered on a loop of {@code type}, allocating from {@code alloc}. */
