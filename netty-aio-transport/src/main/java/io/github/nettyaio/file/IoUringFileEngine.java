@@ -93,6 +93,8 @@ final class IoUringFileEngine implements FileEngine {
      * every file (default: see {@link #submitChunk(boolean, boolean)}; {@link Ring#pace} says why).
      */
     static final String SUBMIT_CHUNK_PROPERTY = "io.github.nettyaio.uringSubmitChunk";
+    /** {@link #SUBMIT_CHUNK_PROPERTY}, read once rather than at every open. */
+    private static final Integer FORCED_SUBMIT_CHUNK = Integer.getInteger(SUBMIT_CHUNK_PROPERTY);
     /**
      * O_DIRECT files: 2, the most SQEs one {@code io_uring_enter} submits without plugging ({@code need_plug =
      * max_ios > 2} in the kernel's {@code io_submit_state_start}), so each request reaches the device on its own,
@@ -146,9 +148,8 @@ final class IoUringFileEngine implements FileEngine {
      * submits them: a whole batch per call is cheapest, and the loop has nothing else to overlap them with).
      */
     static int submitChunk(boolean oDirect, boolean shared) {
-        Integer forced = Integer.getInteger(SUBMIT_CHUNK_PROPERTY);
-        if (forced != null) {
-            return Math.max(1, forced);
+        if (FORCED_SUBMIT_CHUNK != null) {
+            return Math.max(1, FORCED_SUBMIT_CHUNK);
         }
         return oDirect ? DIRECT_SUBMIT_CHUNK : shared ? SHARED_RING_CHUNK : Integer.MAX_VALUE;
     }
