@@ -103,8 +103,6 @@ final class IoUringFileEngine implements FileEngine {
     static final int DIRECT_SUBMIT_CHUNK = 2;
     /** Buffered files on a shared ring: 16 of each hand-over now, the rest in later iterations. */
     static final int SHARED_RING_CHUNK = 16;
-    /** How long {@link #create} waits for a registration on the shared ring. */
-    private static final long REGISTER_TIMEOUT_SECONDS = 10;
 
     /** Completions of operations whose ring died with them in flight: pinned forever (see reportAbandoned). */
     private static final Queue<Completion> ABANDONED = new ConcurrentLinkedQueue<>();
@@ -156,8 +154,9 @@ final class IoUringFileEngine implements FileEngine {
 
     /**
      * Creates the engine for a file on {@code fileLoop}, registering its handle on {@code fileLoop} itself when
-     * it is an io_uring loop, else on a loop of the shared io_uring group (created on first use; waits up to
-     * 10 s for that registration). Called at open time on {@code fileLoop}'s thread or, for an io_uring
+     * it is an io_uring loop, else on a loop of the shared io_uring group (created on first use), lazily: on the
+     * ring thread, with the first operation handed over (a file whose reads are all page-cache hits never
+     * registers; one whose registration fails has its operations report {@code -ECANCELED}). Called at open time on {@code fileLoop}'s thread or, for an io_uring
      * {@code fileLoop} ({@link FileEngines#createsOnAnyThread}), on any thread: the registration then completes
      * on the loop without anyone waiting for it, and operations the loop issues before that wait in the ring
      * (they are submitted, in order, when it completes; cancelled, never seen by the kernel, if it fails).
@@ -167,8 +166,8 @@ final class IoUringFileEngine implements FileEngine {
      * @throws UnsupportedOperationException io_uring is not available (the message carries
      *                                       {@code IoUring.unavailabilityCause()}), or the shared ring can't be
      *                                       created
-     * @throws IllegalStateException         the registration failed (e.g. the ring's loop is shutting down)
-     *                                       or timed out; off the loop, a registration that fails later makes
+     * @throws IllegalStateException         an io_uring file loop's registration failed (e.g. the loop is
+     *                                       shutting down); off the loop, a registration that fails later makes
      *                                       every operation report {@code -ECANCELED} instead
      * @throws java.util.concurrent.RejectedExecutionException off the loop: the loop is shut down
      */
@@ -186,7 +185,13 @@ final class IoUringFileEngine implements FileEngine {
         boolean shared = ringLoop != fileLoop;
         IoUringFileEngine engine = new IoUringFileEngine(fileLoop, ringLoop, submitChunk(oDirect, shared),
                 shared && !oDirect && cachedReads ? CachedReads.forBufferedFile() : null);
-        if (ringLoop == fileLoop && !fileLoop.inEventLoop()) {
+        if (shared) {
+            // Registered by the first hand-over, on the ring thread (Ring.submitHandedOver): a file that never
+            // needs the ring costs its thread nothing, not even the two wake-ups of registering and cancelling.
+            ringLoop.terminationFuture().addListener(engine.onRingTerminated);
+            return engine;
+        }
+        if (!fileLoop.inEventLoop()) {
             // Set before the task is queued, which orders it before everything the loop does with it. On the
             // loop, register() completes at once, so the queued submissions go out in that same task.
             engine.ring.unregistered = new ArrayList<>();
@@ -195,14 +200,15 @@ final class IoUringFileEngine implements FileEngine {
             return engine;
         }
         Future<IoRegistration> f = ringLoop.register(engine.ring);
-        // Done already when called on the ring's own thread (the native case, on the file loop).
-        if (!f.awaitUninterruptibly(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        // Done already: called on the ring's own thread (the native case, on the file loop).
+        if (!f.isDone()) {
             f.addListener(late -> {
                 if (late.isSuccess()) {
                     ((IoRegistration) late.getNow()).cancel();
                 }
             });
-            throw new IllegalStateException("Timed out registering with io_uring loop " + ringLoop);
+            throw new IllegalStateException("Registering with io_uring loop " + ringLoop + " did not complete on"
+                    + " its own thread");
         }
         if (!f.isSuccess()) {
             throw new IllegalStateException("Can't register with io_uring loop " + ringLoop + ": " + f.cause(),
@@ -493,6 +499,11 @@ final class IoUringFileEngine implements FileEngine {
         }
     }
 
+    /** For tests, any thread: whether the handle is registered with its ring (a shared ring registers lazily). */
+    boolean registeredOnRing() {
+        return ring.registration != null;
+    }
+
     /** For tests, on the ring's thread: how many submissions {@link Ring#pace} holds back now. */
     int heldBack() {
         return ring.backlog.size();
@@ -511,7 +522,7 @@ final class IoUringFileEngine implements FileEngine {
     private final class Ring implements IoUringIoHandle {
         /**
          * The registration (wrapper) from {@code register}; set by {@link #create} before any submission, or (a
-         * native ring opened off its loop) by {@link #registered}.
+         * native ring opened off its loop, or a shared ring at its first hand-over) by {@link #registered}.
          */
         volatile IoRegistration registration;
         /**
@@ -525,6 +536,8 @@ final class IoUringFileEngine implements FileEngine {
          * registration comes second sees the other and cancels (cancel is idempotent).
          */
         volatile boolean engineClosed;
+        /** Shared ring: {@link #ensureRegistered} ran (ring thread only). */
+        private boolean registrationStarted;
         /** Completion per slot; {@code null} when free. */
         private Completion[] dones = new Completion[16];
         /** What {@code submit} returned per slot: the kernel-side user data, target of ASYNC_CANCEL. */
@@ -596,6 +609,7 @@ final class IoUringFileEngine implements FileEngine {
          * is one burst of the file's loop: unless older submissions still wait, its first chunk goes at once.
          */
         void submitHandedOver(List<Sqe> batch) {
+            ensureRegistered();
             if (backlog.isEmpty()) {
                 queuedThisTurn = 0;
             }
@@ -703,6 +717,28 @@ final class IoUringFileEngine implements FileEngine {
             ids[slot] = id;
             cancelled[slot] = false;
             inFlight++;
+        }
+
+        /**
+         * Shared ring, on the ring thread, at every hand-over: registers the handle the first time. Register on the
+         * loop's own thread completes within the call, so {@link #registered} runs at once and the hand-over's
+         * submissions find the registration (or, if it failed, report {@code -ECANCELED}).
+         */
+        private void ensureRegistered() {
+            if (registrationStarted) {
+                return;
+            }
+            registrationStarted = true;
+            unregistered = new ArrayList<>();
+            Future<IoRegistration> f;
+            try {
+                f = ringLoop.register(this);
+            } catch (RuntimeException e) {
+                logger.debug("Registering with io_uring loop {} failed", ringLoop, e);
+                unregistered = null;
+                return;
+            }
+            f.addListener(done -> registered(done));
         }
 
         /**

@@ -466,6 +466,36 @@ class IoUringFileEngineTest {
     }
 
     /**
+     * A shared ring registers a file's handle only with the first operation handed over: a file whose reads are
+     * all page-cache hits never wakes the ring thread, and the first operation that does need the ring (a sync)
+     * registers it and completes.
+     */
+    @Test
+    void aSharedRingRegistersWithTheFirstHandOver() throws Exception {
+        assumeTrue(CachedReads.enabled(), "cached reads are off (not Linux/glibc, no preadv2, or turned off)");
+        assumeTrue(!"tmpfs".equals(java.nio.file.Files.getFileStore(dir).type()),
+                "the temp dir is on tmpfs, which has no non-blocking buffered reads");
+        byte[] bytes = new byte[4096];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        Path p = java.nio.file.Files.write(dir.resolve("hot.bin"), bytes);
+        PosixFileDescriptor file = PosixFiles.open(p, StandardOpenOption.READ);
+        toClose.add(file);
+        IoEventLoop loop = loop("nio");
+        IoUringFileEngine engine = engine(loop);
+        ByteBuf dst = directBuffer(bytes.length);
+        try {
+            assertEquals((long) bytes.length, resultWithinTheCall(loop, d -> engine.read(file.intValue(),
+                    dst.memoryAddress(), bytes.length, 0, d)));
+            assertTrue(!engine.registeredOnRing(), "registered although nothing went to the ring");
+            assertEquals(0, run(loop, d -> engine.sync(file.intValue(), true, d)));
+            assertTrue(engine.registeredOnRing(), "the sync went to the ring without a registration");
+        } finally {
+            dst.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
      * tmpfs has no non-blocking buffered reads ({@code EOPNOTSUPP}): its reads all go to the shared ring and
      * still read the right bytes. Skipped where {@code /dev/shm} is not a tmpfs directory.
      */
