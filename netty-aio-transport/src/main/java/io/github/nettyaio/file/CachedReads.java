@@ -72,8 +72,10 @@ final class CachedReads {
     /**
      * {@code pread(fd, address, length, position)} from the page cache only: the bytes read ({@code 0} at EOF;
      * fewer than asked when only part is cached), or {@link #NOT_NOW}. On the file's loop; never waits for file
-     * I/O ({@code RWF_NOWAIT} also keeps the kernel from starting read-ahead), though touching the destination
-     * memory may fault, as any copy into it would (a file-mapped buffer, say).
+     * I/O, though touching the destination memory may fault, as any copy into it would (a file-mapped buffer, say).
+     * On a miss the kernel starts reading the missing pages before it fails (Linux 6.18), so the ring read that
+     * follows waits for I/O already under way; a fast device sometimes finishes it within this call, and the read
+     * then succeeds here.
      */
     long read(int fd, long address, int length, long position) {
         if (unsupported) {
