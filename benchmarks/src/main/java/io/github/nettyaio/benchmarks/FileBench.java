@@ -206,12 +206,18 @@ public final class FileBench {
         }
     }
 
-    /** {@link AioFile} on one event loop; every operation is issued from that loop's thread. */
+    /**
+     * {@link AioFile} on one event loop; every operation is issued from that loop's thread. The system property
+     * {@value #FILES_PROPERTY} (default 1, reads only) opens the file that many times, as that many {@link AioFile}s
+     * on the same loop, and spreads the {@code QD} requests over them (request slot {@code i} reads through file
+     * {@code i % N}): one loop serving several files, as a server does.
+     */
     static final class AioDriver implements Driver {
+        static final String FILES_PROPERTY = "nettyaio.bench.files";
         private final Workload w;
         private final IoEventLoopGroup group;
         private final IoEventLoop loop;
-        private final AioFile file;
+        private final AioFile[] files;
         private final ByteBuf[] bufs;
 
         AioDriver(Workload w, AioEngine engine, String loopType) throws IOException {
@@ -219,7 +225,12 @@ public final class FileBench {
             this.group = new MultiThreadIoEventLoopGroup(1, handlerFactory(loopType));
             this.loop = (IoEventLoop) group.next();
             this.bufs = new ByteBuf[w.depth];
-            AioFile f = null;
+            int n = Integer.getInteger(FILES_PROPERTY, 1);
+            if (n < 1 || n > w.depth || n > 1 && w.isWrite()) {
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+                throw new IllegalArgumentException(FILES_PROPERTY + "=" + n + ": 1 to QD files, and 1 for writes");
+            }
+            this.files = new AioFile[n];
             try {
                 List<OpenOption> options = new ArrayList<>();
                 options.add(StandardOpenOption.READ);
@@ -229,9 +240,11 @@ public final class FileBench {
                 if (w.direct) {
                     options.add(AioOpenOption.DIRECT);
                 }
-                f = AioFile.open(loop, w.file, engine, options.toArray(new OpenOption[0]));
-                if (f.engine() != engine) {
-                    throw new IllegalStateException("asked for " + engine + ", got " + f.engine());
+                for (int i = 0; i < n; i++) {
+                    files[i] = AioFile.open(loop, w.file, engine, options.toArray(new OpenOption[0]));
+                    if (files[i].engine() != engine) {
+                        throw new IllegalStateException("asked for " + engine + ", got " + files[i].engine());
+                    }
                 }
                 byte[] data = new byte[w.block];
                 for (int i = 0; i < bufs.length; i++) {
@@ -242,14 +255,11 @@ public final class FileBench {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                if (f != null) {
-                    f.close();
-                }
+                closeFiles();
                 releaseBuffers();
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
                 throw e;
             }
-            this.file = f;
         }
 
         @Override
@@ -263,10 +273,18 @@ public final class FileBench {
         @Override
         public void close() throws Exception {
             try {
-                file.close();
+                closeFiles();
             } finally {
                 releaseBuffers();
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+
+        private void closeFiles() throws IOException {
+            for (AioFile f : files) {
+                if (f != null) {
+                    f.close();
+                }
             }
         }
 
@@ -304,7 +322,7 @@ public final class FileBench {
             /** Issues a read through {@code slot}; the caller has counted it in {@link #inFlight}. */
             void read(int slot) {
                 ByteBuf b = bufs[slot].clear();
-                file.read(b, w.nextPosition()).addListener(f -> readDone(slot, f));
+                files[slot % files.length].read(b, w.nextPosition()).addListener(f -> readDone(slot, f));
             }
 
             void readDone(int slot, Future<?> f) {
@@ -328,7 +346,7 @@ public final class FileBench {
                 inFlight += w.depth;
                 for (int i = 0; i < w.depth; i++) {
                     ByteBuf b = bufs[i].setIndex(0, w.block);
-                    file.write(b, w.nextPosition()).addListener(this::writeDone);
+                    files[0].write(b, w.nextPosition()).addListener(this::writeDone);
                 }
             }
 
@@ -346,7 +364,7 @@ public final class FileBench {
                     finish();
                     return;
                 }
-                file.syncData().addListener(s -> {
+                files[0].syncData().addListener(s -> {
                     if (!s.isSuccess()) {
                         fail(s.cause());
                     }

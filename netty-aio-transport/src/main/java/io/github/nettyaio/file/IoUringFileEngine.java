@@ -733,12 +733,27 @@ final class IoUringFileEngine implements FileEngine {
             Future<IoRegistration> f;
             try {
                 f = ringLoop.register(this);
-            } catch (RuntimeException e) {
-                logger.debug("Registering with io_uring loop {} failed", ringLoop, e);
+            } catch (Throwable t) {
+                // Netty's register fails its promise for an Exception but lets an Error (OutOfMemoryError, say)
+                // through: without this, the hand-over's submissions would wait in unregistered for ever.
+                registrationFailed(t);
                 unregistered = null;
                 return;
             }
             f.addListener(done -> registered(done));
+        }
+
+        /**
+         * Logs why the registration failed: at debug while the ring's loop shuts down (every file then fails
+         * its operations with {@code ECANCELED}, as expected), else at warn, as nothing else names the cause.
+         */
+        private void registrationFailed(Throwable cause) {
+            if (ringLoop.isShuttingDown()) {
+                logger.debug("Registering with io_uring loop {} failed", ringLoop, cause);
+            } else {
+                logger.warn("Registering with io_uring loop {} failed: this file's operations fail with ECANCELED",
+                        ringLoop, cause);
+            }
         }
 
         /**
@@ -758,7 +773,7 @@ final class IoUringFileEngine implements FileEngine {
                     r.cancel();
                 }
             } else {
-                logger.debug("Registering with io_uring loop {} failed", ringLoop, f.cause());
+                registrationFailed(f.cause());
             }
             for (Sqe q : waiting) {
                 pace(q);   // -ECANCELED if it failed
