@@ -176,7 +176,7 @@ public abstract class FileBodies {
             RandomAccessFile raf;
             // RandomAccessFile hides its descriptor: check one of our own, then open the very file it names
             // through /proc/self/fd (where there is no /proc, the check checks nothing and the path is used).
-            try (PosixFileDescriptor probe = PosixFiles.open(file, StandardOpenOption.READ)) {
+            try (PosixFileDescriptor probe = PosixFiles.openPositional(file, StandardOpenOption.READ)) {
                 check.verify(probe.intValue());
                 Path self = Paths.get("/proc/self/fd", Integer.toString(probe.intValue()));
                 raf = new RandomAccessFile((Files.exists(self) ? self : file).toFile(), "r");

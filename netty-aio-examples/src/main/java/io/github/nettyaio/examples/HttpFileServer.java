@@ -42,12 +42,11 @@ import java.util.concurrent.TimeUnit;
  * {@code --max-upload-bytes} (default 1 GiB; {@code 413}). An upload is acknowledged once its file is synced, renamed
  * over the target and the directory synced.
  *
- * <p>Known limitation: a file is checked ({@code realpath}, {@code stat}) and then opened by path; after the
- * open, the descriptor is compared (device and inode, through {@code /proc/self/fd} on Linux) with what was
- * checked, so a file swapped meanwhile for a link out of the served directory or another file is refused. But
- * a local user who can write in the served directory and swaps a file for a FIFO in that window makes
- * {@code open(2)} block one disk thread until a writer opens the FIFO: {@code PosixFiles.open} has no
- * {@code O_NONBLOCK} option to avoid it.
+ * <p>A file is checked ({@code realpath}, {@code stat}) and then opened by path; after the open, the descriptor
+ * is compared (device and inode, through {@code /proc/self/fd} on Linux) with what was checked, so a file swapped
+ * meanwhile for a link out of the served directory or another file is refused. A file swapped for a FIFO in that
+ * window can't block a disk thread either: files are opened with {@code PosixFiles.openPositional}
+ * ({@code O_NONBLOCK} while opening, then a FIFO is refused).
  */
 public final class HttpFileServer implements AutoCloseable {
     private final HttpFileServerConfig config;

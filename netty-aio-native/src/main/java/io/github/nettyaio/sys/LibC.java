@@ -17,8 +17,14 @@ public final class LibC {
         Native.register(LibC.class, NativeLibs.libc());
     }
 
+    /** {@code SEEK_CUR} is 1 on every POSIX system. */
+    public static final int SEEK_CUR = 1;
     /** {@code SEEK_END} is 2 on every POSIX system. */
     public static final int SEEK_END = 2;
+    /** {@code F_GETFL}: 3 on Linux ({@code asm-generic/fcntl.h}) and FreeBSD ({@code sys/fcntl.h}) alike. */
+    public static final int F_GETFL = 3;
+    /** {@code F_SETFL}: 4 on Linux and FreeBSD alike. */
+    public static final int F_SETFL = 4;
 
     private LibC() {
     }
@@ -49,6 +55,14 @@ public final class LibC {
 
     /** {@code fdatasync(2)}. */
     public static native int fdatasync(int fd);
+
+    /**
+     * {@code fcntl(2)} for the commands whose argument is an {@code int} ({@code F_GETFL}, {@code F_SETFL}). The C
+     * function is variadic: bound like {@link #open}, so the argument is passed the variadic way on every ABI.
+     */
+    public static int fcntl(int fd, int cmd, int arg) {
+        return Variadic.INSTANCE.fcntl(fd, cmd, arg);
+    }
 
     /** {@code lseek(2)}. */
     public static native long lseek(int fd, long offset, int whence);
@@ -82,5 +96,7 @@ public final class LibC {
         Variadic INSTANCE = Native.load("c", Variadic.class);
 
         int open(byte[] path, int flags, Object... mode);
+
+        int fcntl(int fd, int cmd, Object... arg);
     }
 }

@@ -48,27 +48,86 @@ public final class PosixFiles {
      * @throws ProviderMismatchException                a path not of the default file system
      */
     public static PosixFileDescriptor open(Path path, OpenOption... options) throws IOException {
+        return open(path, false, options);
+    }
+
+    /**
+     * As {@link #open}, for a file to be read and written at positions (what {@code AioFile} does), and never
+     * blocking on what can't be: the file is opened with {@code O_NONBLOCK}, so that a FIFO (whose
+     * {@code open(2)} would otherwise wait until its other end is opened, for ever if nobody does) is opened at
+     * once, then refused; {@code O_NONBLOCK} is cleared again before the descriptor is returned (io_uring would
+     * honour it: on a file system without non-blocking reads, such as tmpfs, every read would fail with
+     * {@code EAGAIN}). A path swapped for a FIFO between a caller's check and this call can't block the caller.
+     *
+     * @throws IOException as {@link #open}; also for a file that has no positions ({@code lseek} fails with
+     *                     {@code ESPIPE}: a FIFO, socket or terminal), and for a FIFO opened for writing while no
+     *                     one reads it ({@code ENXIO})
+     * @throws IllegalArgumentException  as {@link #open}
+     * @throws UnsupportedOperationException as {@link #open}
+     * @throws ProviderMismatchException as {@link #open}
+     */
+    public static PosixFileDescriptor openPositional(Path path, OpenOption... options) throws IOException {
+        return open(path, true, options);
+    }
+
+    private static PosixFileDescriptor open(Path path, boolean positional, OpenOption... options)
+            throws IOException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new ProviderMismatchException("not a path of the default file system: " + path);
         }
-        int flags = flags(Platform.abi(), options) ;
+        AbiConstants c = Platform.abi().constants();
+        int flags = flags(Platform.abi(), options);
         String target = path.toString();
         byte[] encoded = target.getBytes(PATH_CHARSET);
         if (indexOfNul(encoded) >= 0) {
             throw new IllegalArgumentException("path contains a NUL character: " + target);
         }
         byte[] cPath = Arrays.copyOf(encoded, encoded.length + 1);
+        int openFlags = positional ? flags | c.O_NONBLOCK : flags;
         for (;;) {
-            int fd = LibC.open(cPath, flags, 0666);
+            int fd = LibC.open(cPath, openFlags, 0666);
             if (fd >= 0) {
-                return new PosixFileDescriptor(fd, target, flags);
+                PosixFileDescriptor d = new PosixFileDescriptor(fd, target, flags);
+                if (positional) {
+                    try {
+                        requirePositions(d, c.O_NONBLOCK);
+                    } catch (IOException | RuntimeException e) {
+                        try {
+                            d.close();
+                        } catch (IOException closing) {
+                            e.addSuppressed(closing);
+                        }
+                        throw e;
+                    }
+                }
+                return d;
             }
             int errno = LibC.errno();
             if (errno != Errno.EINTR) {
                 throw Errno.newException("open", target, errno);
             }
+        }
+    }
+
+    /** Refuses a descriptor without positions, then clears {@code O_NONBLOCK} ({@code nonBlock}) on it. */
+    private static void requirePositions(PosixFileDescriptor fd, int nonBlock) throws IOException {
+        int d = fd.intValue();
+        if (LibC.lseek(d, 0, LibC.SEEK_CUR) < 0) {
+            int errno = LibC.errno();
+            if (errno == Errno.ESPIPE) {
+                throw new IOException(fd.target() + ": not a file with positions (a FIFO, socket or terminal): "
+                        + "it can't be read or written at an offset");
+            }
+            throw Errno.newException("lseek", fd.target(), errno);
+        }
+        int fl = LibC.fcntl(d, LibC.F_GETFL, 0);
+        if (fl < 0) {
+            throw Errno.lastException("fcntl(F_GETFL)", fd.target());
+        }
+        if (LibC.fcntl(d, LibC.F_SETFL, fl & ~nonBlock) < 0) {
+            throw Errno.lastException("fcntl(F_SETFL)", fd.target());
         }
     }
 

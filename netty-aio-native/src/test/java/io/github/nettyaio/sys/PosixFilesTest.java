@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +38,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link PosixFiles#open} and the errno mapping, on real files. */
@@ -169,5 +171,65 @@ class PosixFilesTest {
             checked++;
         }
         assertTrue(checked > 20);
+    }
+
+    interface Mkfifo extends Library {
+        int mkfifo(String path, int mode);
+    }
+
+    private Path fifo(String name) {
+        Path p = dir.resolve(name);
+        assertEquals(0, Native.load("c", Mkfifo.class).mkfifo(p.toString(), 0600), "mkfifo " + p);
+        return p;
+    }
+
+    /**
+     * A FIFO nobody writes to is refused at once for reading (plain {@code open(2)} would wait for a writer for
+     * ever), and for writing while nobody reads it ({@code ENXIO}); no descriptor is left open.
+     */
+    @Test
+    void positionalOpenRefusesAFifoAtOnce() {
+        Path fifo = fifo("fifo");
+        IOException read = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(IOException.class, () -> PosixFiles.openPositional(fifo, READ)));
+        assertTrue(read.getMessage().contains("FIFO"), read.getMessage());
+        assertTrue(read.getMessage().contains(fifo.toString()), read.getMessage());
+        IOException write = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(IOException.class, () -> PosixFiles.openPositional(fifo, WRITE)));
+        assertTrue(write.getMessage().contains("ENXIO"), write.getMessage());
+    }
+
+    /**
+     * A FIFO is refused even while its other end is open (so that opening succeeded): it has no positions. The
+     * reading end here is opened with {@code O_NONBLOCK} by plain {@link PosixFiles#open}'s flags plus that bit.
+     */
+    @Test
+    void positionalOpenRefusesAFifoWithAReader() throws IOException {
+        Path fifo = fifo("fifo-read");
+        AbiConstants c = Platform.abi().constants();
+        byte[] cPath = (fifo + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int reader = LibC.open(cPath, c.O_RDONLY | c.O_NONBLOCK | c.O_CLOEXEC, 0);
+        assertTrue(reader >= 0, "open the reading end");
+        try {
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(IOException.class, () -> PosixFiles.openPositional(fifo, WRITE)));
+            assertTrue(e.getMessage().contains("not a file with positions"), e.getMessage());
+        } finally {
+            LibC.close(reader);
+        }
+    }
+
+    /** On a regular file the descriptor comes back without {@code O_NONBLOCK}, with the flags the options say. */
+    @Test
+    void positionalOpenOfAFileClearsNonBlock() throws IOException {
+        AbiConstants c = Platform.abi().constants();
+        Path f = Files.write(dir.resolve("plain.bin"), new byte[] {1, 2, 3});
+        try (PosixFileDescriptor fd = PosixFiles.openPositional(f, READ)) {
+            int fl = LibC.fcntl(fd.intValue(), LibC.F_GETFL, 0);
+            assertTrue(fl >= 0, "F_GETFL");
+            assertEquals(0, fl & c.O_NONBLOCK, "O_NONBLOCK left set");
+            assertEquals(c.O_RDONLY | c.O_CLOEXEC, fd.flags());
+            assertEquals(3, PosixFiles.size(fd));
+        }
     }
 }

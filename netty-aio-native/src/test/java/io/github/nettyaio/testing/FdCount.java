@@ -22,10 +22,14 @@ import java.util.TreeMap;
  * time a class is loaded from them and keep them open, which is not a leak of the code under test; so is
  * the listing's own descriptor of {@code /proc/self/fd}. So are files under {@code /sys/fs/cgroup}: the JVM's
  * container support opens them briefly on its own threads (e.g. {@code memory.stat} when sizing the heap),
- * which a snapshot can catch mid-read.
+ * which a snapshot can catch mid-read. So is libffi's executable-memory file ({@code ffiXXXXXX}, unlinked at
+ * once): JNA's libffi maps one the first time it needs a new chunk of call trampolines and keeps it for the
+ * life of the process.
  */
 public final class FdCount {
     private static final Path PROC_FD = Paths.get("/proc/self/fd");
+    private static final java.util.regex.Pattern LIBFFI_EXEC =
+            java.util.regex.Pattern.compile(".*/ffi\\w{6} \\(deleted\\)");
 
     private FdCount() {
     }
@@ -47,7 +51,7 @@ public final class FdCount {
                     continue; // closed meanwhile, or the directory stream's own fd
                 }
                 if (!target.endsWith(".jar") && !target.matches("/proc/\\d+/fd")
-                        && !target.startsWith("/sys/fs/cgroup/")) {
+                        && !target.startsWith("/sys/fs/cgroup/") && !LIBFFI_EXEC.matcher(target).matches()) {
                     fds.put(Integer.parseInt(p.getFileName().toString()), target);
                 }
             }

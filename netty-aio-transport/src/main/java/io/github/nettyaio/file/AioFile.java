@@ -130,7 +130,9 @@ public final class AioFile implements Closeable {
      * @throws UnsupportedOperationException the engine can't run on this platform or loop (the message says
      *                                       why), or an unsupported option
      * @throws java.nio.file.NoSuchFileException and the other errno-mapped exceptions of {@link PosixFiles#open}
-     * @throws IOException                   the engine could not be set up
+     * @throws IOException                   a path without positions (a FIFO, socket or terminal: refused at
+     *                                       once, a FIFO never waited on; see {@link PosixFiles#openPositional}),
+     *                                       or the engine could not be set up
      */
     public static AioFile open(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options)
             throws IOException {
@@ -142,7 +144,7 @@ public final class AioFile implements Closeable {
             }
         }
         AioEngine kind = FileEngines.resolve(engine, loop);
-        PosixFileDescriptor fd = PosixFiles.open(path, options);
+        PosixFileDescriptor fd = PosixFiles.openPositional(path, options);
         try {
             FileEngine e = createOnLoop(kind, loop, fd.isDirect());
             logger.debug("{} uses the {} engine on {}", path, e.kind(), loop);
