@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * is compared (device and inode, through {@code /proc/self/fd} on Linux) with what was checked, so a file swapped
  * meanwhile for a link out of the served directory or another file is refused. A file swapped for a FIFO in that
  * window can't block a disk thread either: files are opened with {@code PosixFiles.openPositional}
- * ({@code O_NONBLOCK} while opening, then a FIFO is refused).
+ * ({@code O_NONBLOCK} while opening, then a FIFO is refused). Known limitation: in the {@code --chunked-file} mode
+ * on a system without {@code /proc/self/fd} (FreeBSD without linprocfs), Netty's {@code ChunkedFile} needs a
+ * {@code RandomAccessFile}, which opens the checked path again, blocking, and neither check holds for it.
  */
 public final class HttpFileServer implements AutoCloseable {
     private final HttpFileServerConfig config;

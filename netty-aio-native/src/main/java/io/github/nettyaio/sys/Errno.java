@@ -52,6 +52,8 @@ public final class Errno {
     public static final int ENFILE = 23;
     /** Too many open files. */
     public static final int EMFILE = 24;
+    /** Inappropriate ioctl for device (FreeBSD: a driver refusing {@code fcntl(F_SETFL)}, say). */
+    public static final int ENOTTY = 25;
     /** File too large. */
     public static final int EFBIG = 27;
     /** No space left on device. */
@@ -67,7 +69,8 @@ public final class Errno {
             Map.entry(ENOMEM, "ENOMEM"),
             Map.entry(EACCES, "EACCES"), Map.entry(EFAULT, "EFAULT"), Map.entry(EEXIST, "EEXIST"),
             Map.entry(ENOTDIR, "ENOTDIR"), Map.entry(EISDIR, "EISDIR"), Map.entry(EINVAL, "EINVAL"),
-            Map.entry(ENFILE, "ENFILE"), Map.entry(EMFILE, "EMFILE"), Map.entry(EFBIG, "EFBIG"),
+            Map.entry(ENFILE, "ENFILE"), Map.entry(EMFILE, "EMFILE"), Map.entry(ENOTTY, "ENOTTY"),
+            Map.entry(EFBIG, "EFBIG"),
             Map.entry(ENOSPC, "ENOSPC"), Map.entry(ESPIPE, "ESPIPE"), Map.entry(EROFS, "EROFS"));
 
     private static volatile Map<Integer, String> names;

@@ -58,6 +58,11 @@ public final class PosixFiles {
      * once, then refused; {@code O_NONBLOCK} is cleared again before the descriptor is returned (io_uring would
      * honour it: on a file system without non-blocking reads, such as tmpfs, every read would fail with
      * {@code EAGAIN}). A path swapped for a FIFO between a caller's check and this call can't block the caller.
+     * Where the non-blocking open fails with {@code EAGAIN} (Linux: another process holds a conflicting file
+     * lease), the file is opened again without {@code O_NONBLOCK}, which waits for the lease to be broken as
+     * {@link #open} does. {@code O_NONBLOCK} also changes how some devices open (a removable disk without its
+     * medium opens, then fails its I/O; a tape or serial line does not wait); disks where the driver refuses to
+     * drop the flag again (FreeBSD: {@code ENOTTY}) keep it, which their I/O ignores.
      *
      * @throws IOException as {@link #open}; also for a file that has no positions ({@code lseek} fails with
      *                     {@code ESPIPE}: a FIFO, socket or terminal), and for a FIFO opened for writing while no
@@ -88,6 +93,12 @@ public final class PosixFiles {
         int openFlags = positional ? flags | c.O_NONBLOCK : flags;
         for (;;) {
             int fd = LibC.open(cPath, openFlags, 0666);
+            if (fd < 0 && openFlags != flags && LibC.errno() == c.EAGAIN) {
+                // Linux: a conflicting file lease (Samba oplocks, NFS delegations) fails a non-blocking open at
+                // once instead of waiting for the lease break (a FIFO never gives EAGAIN): wait as open(2) does.
+                openFlags = flags;
+                continue;
+            }
             if (fd >= 0) {
                 PosixFileDescriptor d = new PosixFileDescriptor(fd, target, flags);
                 if (positional) {
@@ -126,8 +137,13 @@ public final class PosixFiles {
         if (fl < 0) {
             throw Errno.lastException("fcntl(F_GETFL)", fd.target());
         }
-        if (LibC.fcntl(d, LibC.F_SETFL, fl & ~nonBlock) < 0) {
-            throw Errno.lastException("fcntl(F_SETFL)", fd.target());
+        if ((fl & nonBlock) != 0 && LibC.fcntl(d, LibC.F_SETFL, fl & ~nonBlock) < 0) {
+            int errno = LibC.errno();
+            // FreeBSD hands F_SETFL to the driver (FIONBIO), which a disk's refuses: the flag then stays, and
+            // means nothing to disk I/O there (AIO and pread ignore it).
+            if (errno != Errno.ENOTTY) {
+                throw Errno.newException("fcntl(F_SETFL)", fd.target(), errno);
+            }
         }
     }
 

@@ -232,4 +232,44 @@ class PosixFilesTest {
             assertEquals(3, PosixFiles.size(fd));
         }
     }
+
+    /**
+     * A conflicting file lease fails a non-blocking open at once with {@code EAGAIN}: {@code openPositional} then
+     * opens again, waiting for the lease break as {@code open(2)} does. The lease is held by a child process, which
+     * the break's {@code SIGIO} ends (its default action), so the wait is short. Skipped without python3.
+     */
+    @Test
+    void positionalOpenWaitsForALeaseBreak() throws Exception {
+        Path f = Files.write(dir.resolve("leased.bin"), new byte[] {7});
+        String script = "import fcntl, os, sys, time\n"
+                + "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+                + "fcntl.fcntl(fd, 1024, fcntl.F_WRLCK)\n"          // F_SETLEASE, a write lease
+                + "print('ready', flush=True)\n"
+                + "time.sleep(120)\n";
+        Process holder;
+        try {
+            holder = new ProcessBuilder("python3", "-c", script, f.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("no python3 to hold a lease: " + e);
+            return;
+        }
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            Assumptions.assumeTrue("ready".equals(line), "the child could not take a lease: " + line);
+            PosixFileDescriptor fd = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> PosixFiles.openPositional(f, READ));
+            try {
+                assertEquals(1, PosixFiles.size(fd));
+            } finally {
+                fd.close();
+            }
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+            holder.getInputStream().close();
+            holder.getOutputStream().close();
+            holder.getErrorStream().close();
+        }
+    }
 }
