@@ -75,7 +75,9 @@ final class CachedReads {
      * I/O, though touching the destination memory may fault, as any copy into it would (a file-mapped buffer, say).
      * On a miss the kernel starts reading the missing pages before it fails (Linux 6.18), so the ring read that
      * follows waits for I/O already under way; a fast device sometimes finishes it within this call, and the read
-     * then succeeds here.
+     * then succeeds here. Starting that read is not free of waits either: with the device's request queue full,
+     * submitting it waits for a free request, as any buffered read would (only one such attempt is made while the
+     * file has anything on the ring).
      */
     long read(int fd, long address, int length, long position) {
         if (unsupported) {
