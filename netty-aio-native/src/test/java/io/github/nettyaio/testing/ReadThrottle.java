@@ -23,11 +23,24 @@ public final class ReadThrottle implements AutoCloseable {
     private static final Path BLKIO = Paths.get("/sys/fs/cgroup/blkio");
 
     private final Path group;
+    private final Path home;
     private final String tid;
 
-    private ReadThrottle(Path group, String tid) {
+    private ReadThrottle(Path group, Path home, String tid) {
         this.group = group;
+        this.home = home;
         this.tid = tid;
+    }
+
+    /** The calling thread's blkio cgroup directory, from {@code /proc/thread-self/cgroup} ("7:blkio:/a/b"). */
+    private static Path blkioGroupOfCurrentThread() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/thread-self/cgroup"), StandardCharsets.UTF_8)) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && java.util.Arrays.asList(f[1].split(",")).contains("blkio")) {
+                return BLKIO.resolve(f[2].substring(1));
+            }
+        }
+        throw new UnsupportedOperationException("no blkio line in /proc/thread-self/cgroup");
     }
 
     /**
@@ -48,8 +61,13 @@ public final class ReadThrottle implements AutoCloseable {
         long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
         // "/proc/thread-self" -> "PID/task/TID"
         String tid = Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
-        Path group = BLKIO.resolve("nettyaio-test-" + tid + "-" + System.nanoTime());
-        Files.createDirectory(group);
+        Path home = blkioGroupOfCurrentThread();
+        Path group = home.resolve("nettyaio-test-" + tid + "-" + System.nanoTime());
+        try {
+            Files.createDirectory(group);
+        } catch (IOException e) {
+            throw new UnsupportedOperationException("can't create a blkio cgroup: " + e);
+        }
         try {
             try {
                 write(group.resolve("blkio.throttle.read_bps_device"), major + ":" + minor + " " + bytesPerSecond);
@@ -62,7 +80,7 @@ public final class ReadThrottle implements AutoCloseable {
             Files.deleteIfExists(group);
             throw e;
         }
-        return new ReadThrottle(group, tid);
+        return new ReadThrottle(group, home, tid);
     }
 
     private static void write(Path control, String value) throws IOException {
@@ -70,18 +88,18 @@ public final class ReadThrottle implements AutoCloseable {
     }
 
     /**
-     * Moves the thread back to the root cgroup, with every thread it started meanwhile (which inherited the
-     * cgroup: a lazily started shared ring's, say), and removes this one. Any thread.
+     * Moves the thread back to the cgroup it came from, with every thread it started meanwhile (which inherited
+     * the cgroup: a lazily started shared ring's, say), and removes this one. Any thread.
      */
     @Override
     public void close() throws IOException {
         try {
-            write(BLKIO.resolve("tasks"), tid);
+            write(home.resolve("tasks"), tid);
         } finally {
             for (String t : Files.readAllLines(group.resolve("tasks"), StandardCharsets.US_ASCII)) {
                 if (!t.isBlank()) {
                     try {
-                        write(BLKIO.resolve("tasks"), t.trim());
+                        write(home.resolve("tasks"), t.trim());
                     } catch (IOException gone) {
                         // the thread ended meanwhile
                     }
