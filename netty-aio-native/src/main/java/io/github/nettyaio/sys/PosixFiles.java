@@ -101,19 +101,7 @@ public final class PosixFiles {
             }
             if (fd >= 0) {
                 PosixFileDescriptor d = new PosixFileDescriptor(fd, target, flags);
-                if (positional) {
-                    try {
-                        requirePositions(d, c.O_NONBLOCK);
-                    } catch (IOException | RuntimeException e) {
-                        try {
-                            d.close();
-                        } catch (IOException closing) {
-                            e.addSuppressed(closing);
-                        }
-                        throw e;
-                    }
-                }
-                return d;
+                return positional ? requirePositions(d, c.O_NONBLOCK) : d;
             }
             int errno = LibC.errno();
             if (errno != Errno.EINTR) {
@@ -122,8 +110,25 @@ public final class PosixFiles {
         }
     }
 
-    /** Refuses a descriptor without positions, then clears {@code O_NONBLOCK} ({@code nonBlock}) on it. */
-    private static void requirePositions(PosixFileDescriptor fd, int nonBlock) throws IOException {
+    /**
+     * Returns {@code fd} with {@code O_NONBLOCK} ({@code nonBlock}) cleared, or closes it and throws if it has no
+     * positions (or the flag can't be read or cleared).
+     */
+    private static PosixFileDescriptor requirePositions(PosixFileDescriptor fd, int nonBlock) throws IOException {
+        try {
+            checkPositionsAndClear(fd, nonBlock);
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            try {
+                fd.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static void checkPositionsAndClear(PosixFileDescriptor fd, int nonBlock) throws IOException {
         int d = fd.intValue();
         if (LibC.lseek(d, 0, LibC.SEEK_CUR) < 0) {
             int errno = LibC.errno();

@@ -6,7 +6,7 @@ package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
-import io.github.nettyaio.testing.ReadThrottle;
+import io.github.nettyaio.testing.PageCache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -548,44 +548,26 @@ class IoUringFileEngineTest {
 
     /**
      * Data not in the page cache is never waited for on the file's loop: the read goes to the ring and brings the
-     * right bytes. Needs root, to empty the page cache ({@code /proc/sys/vm/drop_caches}) and to throttle the
-     * loop thread's disk reads ({@link ReadThrottle}); skipped otherwise.
+     * right bytes.
      */
     @Test
     void uncachedReadsGoToTheRing() throws Exception {
-        Path drop = Path.of("/proc/sys/vm/drop_caches");
-        assumeTrue(java.nio.file.Files.isWritable(drop), "needs root to drop the page cache");
         Path p = dir.resolve("cold.bin");
         byte[] bytes = new byte[64 * 1024];
         ThreadLocalRandom.current().nextBytes(bytes);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);                  // clean pages, which dropping the cache evicts
-        }
+        java.nio.file.Files.write(p, bytes);
         assumeTrue(!"tmpfs".equals(java.nio.file.Files.getFileStore(p).type()), "the temp dir is on tmpfs");
         // RWF_NOWAIT on evicted pages starts reading them before it fails with EAGAIN, and a fast virtual disk can
-        // finish that read before the call returns (1 to 20% of tries here), which then rightly serves it at once.
-        // The reads the loop's thread starts are throttled, so this one can't finish within the call.
-        IoEventLoop loop = loop("nio");
-        ReadThrottle throttle;
-        try {
-            // 256 KB/s: the read-ahead of a 64 KiB read waits a quarter of a second or more.
-            throttle = loop.submit(() -> ReadThrottle.ofCurrentThread(p, 256 * 1024))
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            assumeTrue(!(e.getCause() instanceof UnsupportedOperationException), String.valueOf(e.getCause()));
-            throw e;
-        }
-        try {
-            try {
-                java.nio.file.Files.writeString(drop, "1");
-            } catch (java.io.IOException e) {
-                assumeTrue(false, "can't drop the page cache: " + e);
+        // finish that read before the call returns (measured here in 1 to 25% of tries, varying with the host),
+        // which then rightly serves it at once. So evict and read again, up to 20 times: a read that waited for
+        // the disk would be done within the call every time. (A cgroup blkio read throttle on the loop's thread
+        // did not make it deterministic: 5 to 10 of 40 reads still completed within the call.)
+        for (int attempt = 1; ; attempt++) {
+            assumeTrue(PageCache.evict(p), "the kernel kept the file's first page in the page cache");
+            if (readsFromTheRing(p, bytes, 1)) {
+                return;
             }
-            assertTrue(readsFromTheRing(p, bytes, 1), "a read of evicted pages was done within the call");
-        } finally {
-            throttle.close();
+            assertTrue(attempt < 20, "20 reads of just-evicted pages were all done within the call");
         }
     }
 }

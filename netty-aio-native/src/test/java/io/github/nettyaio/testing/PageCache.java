@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.testsuite;
+package io.github.nettyaio.testing;
 
 import com.sun.jna.Native;
 import io.github.nettyaio.sys.LibC;
@@ -20,7 +20,7 @@ import java.nio.file.StandardOpenOption;
  * {@code posix_fadvise(POSIX_FADV_DONTNEED)}, which drops clean pages; tmpfs keeps them (its reads go to the ring
  * anyway). No root needed.
  */
-final class PageCache {
+public final class PageCache {
     /** {@code POSIX_FADV_DONTNEED} on Linux (every architecture but s390x, which nothing here runs on). */
     private static final int POSIX_FADV_DONTNEED = 4;
 
@@ -39,7 +39,7 @@ final class PageCache {
      * in). Callers skip (assume) on false: a page the kernel won't drop (still under writeback, say) is no failure
      * of the code under test. On tmpfs, true at once (see there).
      */
-    static boolean evict(Path file) throws IOException {
+    public static boolean evict(Path file) throws IOException {
         if ("tmpfs".equals(java.nio.file.Files.getFileStore(file).type())) {
             // Nothing to evict (tmpfs pages live in the page cache), and nothing to gain: tmpfs refuses
             // RWF_NOWAIT (Linux 6.18), so its reads all go to the ring.
