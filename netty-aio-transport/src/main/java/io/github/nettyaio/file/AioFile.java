@@ -59,7 +59,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * index, only on success. Argument errors (negative position, released buffer, read-only destination) fail
  * the future with {@link IllegalArgumentException} or {@link io.netty.util.IllegalReferenceCountException}
  * before any I/O is issued; I/O errors fail it with an {@link IOException} naming the call, path and errno,
- * e.g. {@code pread(data.bin): EBADF (Bad file descriptor)}; {@code EINTR} and {@code EAGAIN} are retried.
+ * e.g. {@code pread(data.bin): EBADF (Bad file descriptor)}; {@code EINTR} and {@code EAGAIN} are retried
+ * ({@code EINTR} at once; {@code EAGAIN}, a refused submission such as a full POSIX AIO queue, after a back-off
+ * from 50 µs doubling to 10 ms; an operation refused 200 times in a row, about 2 s, fails with {@code EAGAIN}).
+ * A failed operation leaves the caller's indices where they were, even when steps before the failing one
+ * (of {@code readFully}, or of a write retrying a short write) transferred data.
  * Operations issued after {@link #close()} fail with {@link ClosedChannelException}. If the event loop shuts
  * down with operations in flight, their futures fail with an {@link IOException} and the buffers they use
  * stay pinned (deliberately leaked) rather than be freed under the kernel.
@@ -72,6 +76,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AioFile implements Closeable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioFile.class);
     private static final int CLOSED = 1;
+    /** {@code EAGAIN} retries: the first back-off, its cap, and how many retries an operation gets. */
+    static final long RETRY_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    static final long RETRY_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final int RETRY_LIMIT = 200;
     /** The alignment staging memory gets for O_DIRECT files (safe for every common device). */
     static final int DIRECT_ALIGNMENT = 4096;
 
@@ -108,6 +116,11 @@ public final class AioFile implements Closeable {
         engine.whenAbandoned(() -> closeFuture.tryFailure(new IOException("operations on " + path + " were "
                 + "abandoned in flight (their " + engine.kind() + " ring shut down first): the descriptor and their "
                 + "buffers are deliberately leaked, never freed under the kernel")));
+    }
+
+    /** For engine tests: an {@code AioFile} over {@code fd} doing its I/O through {@code engine}. */
+    static AioFile withEngine(IoEventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
+        return new AioFile(loop, fd, engine);
     }
 
     /**
@@ -360,9 +373,10 @@ public final class AioFile implements Closeable {
     /** One pread into {@code s}; on success moves indices and calls {@code then} with the byte count. */
     private void readOnce(Op<?> op, StagedBuffers s, long position, java.util.function.LongConsumer then) {
         transfer(true, s, position, r -> {
-            if (retry(r)) {
-                readOnce(op, s, position, then);
-            } else if (r < 0) {
+            if (op.retryLater(r, () -> readOnce(op, s, position, then))) {
+                return;
+            }
+            if (r < 0) {
                 s.release();
                 op.fail(ioError("pread", r));
             } else {
@@ -425,9 +439,10 @@ public final class AioFile implements Closeable {
             return;
         }
         transfer(false, s, position, r -> {
-            if (retry(r)) {
-                writeStep(op, srcs, s, position, total, then);
-            } else if (r < 0) {
+            if (op.retryLater(r, () -> writeStep(op, srcs, s, position, total, then))) {
+                return;
+            }
+            if (r < 0) {
                 s.release();
                 op.fail(ioError("pwrite", r));
             } else if (r == 0) {
@@ -484,9 +499,10 @@ public final class AioFile implements Closeable {
 
     private void syncStep(Op<Void> op, boolean dataOnly) {
         engine.sync(fdInt, dataOnly, r -> {
-            if (retry(r)) {
-                syncStep(op, dataOnly);
-            } else if (r < 0) {
+            if (op.retryLater(r, () -> syncStep(op, dataOnly))) {
+                return;
+            }
+            if (r < 0) {
                 op.fail(ioError(dataOnly ? "fdatasync" : "fsync", r));
             } else {
                 op.succeed(null);
@@ -507,9 +523,6 @@ public final class AioFile implements Closeable {
         return Errno.newException(call, path, errno);
     }
 
-    private boolean retry(long r) {
-        return r == -c.EINTR || r == -c.EAGAIN;
-    }
 
     /**
      * Stops accepting operations, lets every operation issued before finish (each completes with its own
@@ -619,6 +632,13 @@ public final class AioFile implements Closeable {
         private boolean counted;
         /** The caller's buffers, retained from {@link #start} until {@link #done()}. */
         private ByteBuf[] held;
+        /** The index of each of {@link #held} at the start (reads: writer index; writes: reader index). */
+        private int[] startIndex;
+        private boolean read;
+        /** Steps retried so far ({@link #retryLater}). */
+        private int retries;
+        /** A retry is scheduled on the loop: the kernel holds none of this operation's memory. */
+        private volatile boolean waitingToRetry;
         /** Neighbours in the file's list of pending operations; guarded by {@link #opsLock}. */
         Op<?> prev;
         Op<?> next;
@@ -667,12 +687,57 @@ public final class AioFile implements Closeable {
                 // One reference for the whole operation, on top of each step's own: a multi-step operation
                 // (readFully, a write retrying a short write) stages the caller's buffers again after a step let
                 // go of them, and a caller that released early must not have them recycled in between.
-                for (ByteBuf b : bufs) {
-                    b.retain();
+                int[] at = new int[bufs.length];
+                for (int i = 0; i < bufs.length; i++) {
+                    bufs[i].retain();
+                    at[i] = read ? bufs[i].writerIndex() : bufs[i].readerIndex();
                 }
+                this.read = read;
+                startIndex = at;
                 held = bufs;
             }
             return s;
+        }
+
+        /**
+         * Retries a step the engine reported {@code r} for, if {@code r} is {@code -EINTR} (as the loop's next
+         * task) or {@code -EAGAIN} (a refused submission, e.g. a full POSIX AIO queue: after a back-off doubling
+         * from {@link #RETRY_MIN_NANOS} to {@link #RETRY_MAX_NANOS}, so the completions that free the queue are
+         * processed meanwhile). Never recursive: a refusal reported within the submitting call can't grow the
+         * stack. Returns false when {@code r} is something else, after {@link #RETRY_LIMIT} retries of this
+         * operation, or when the loop takes no more tasks: the caller then fails the operation with {@code r}'s
+         * error.
+         */
+        boolean retryLater(long r, Runnable again) {
+            boolean eintr = r == -c.EINTR;
+            if (!eintr && r != -c.EAGAIN || retries >= RETRY_LIMIT) {
+                return false;
+            }
+            long delay = eintr ? 0 : Math.min(RETRY_MIN_NANOS << Math.min(retries, 20), RETRY_MAX_NANOS);
+            retries++;
+            Runnable task = () -> {
+                waitingToRetry = false;
+                try {
+                    again.run();
+                } catch (Throwable t) {
+                    if (staged != null) {
+                        staged.release();
+                    }
+                    fail(t);
+                }
+            };
+            waitingToRetry = true;
+            try {
+                if (delay == 0) {
+                    loop.execute(task);
+                } else {
+                    loop.schedule(task, delay, TimeUnit.NANOSECONDS);
+                }
+                return true;
+            } catch (RejectedExecutionException e) {
+                waitingToRetry = false;
+                return false;
+            }
         }
 
         /** Validates and pins buffers; null (promise failed, count released) on an argument error. */
@@ -683,6 +748,7 @@ public final class AioFile implements Closeable {
                         : StagedBuffers.forWrite(alignment, vectored, bufs);
                 return staged;
             } catch (RuntimeException e) {
+                restoreIndices();
                 done();
                 promise.tryFailure(e);
                 return null;
@@ -732,9 +798,34 @@ public final class AioFile implements Closeable {
         }
 
         void fail(Throwable cause) {
+            restoreIndices();
             releaseHeld();
             promise.tryFailure(cause);
             done();
+        }
+
+        /**
+         * A failed operation moves no index: steps that succeeded before the failing one (of {@code readFully}, or
+         * of a write retrying a short write) moved the caller's indices, which go back to where they were. The
+         * buffers are still held, so none of them can have been recycled meanwhile.
+         */
+        private void restoreIndices() {
+            ByteBuf[] h = held;
+            if (h == null) {
+                return;
+            }
+            for (int i = 0; i < h.length; i++) {
+                try {
+                    if (read) {
+                        h[i].writerIndex(startIndex[i]);
+                    } else {
+                        h[i].readerIndex(startIndex[i]);
+                    }
+                } catch (IndexOutOfBoundsException e) {
+                    // The caller moved the other index meanwhile (its own race): leave the buffer as it is.
+                    logger.debug("Could not restore an index of {} after a failed operation", h[i], e);
+                }
+            }
         }
 
         private void releaseHeld() {
@@ -747,8 +838,19 @@ public final class AioFile implements Closeable {
             }
         }
 
-        /** The loop died with this operation in flight: fail it without releasing its buffers. */
+        /**
+         * The loop died with this operation in flight: fail it without releasing its buffers, unless it was only
+         * waiting to retry (a task the dead loop will never run): the kernel holds none of its memory then.
+         */
         boolean abandon(Throwable cause) {
+            if (waitingToRetry) {
+                waitingToRetry = false;
+                if (staged != null) {
+                    staged.release();
+                }
+                fail(cause);
+                return true;
+            }
             return promise.tryFailure(cause);
         }
 

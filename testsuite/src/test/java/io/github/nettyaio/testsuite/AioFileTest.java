@@ -406,6 +406,39 @@ class AioFileTest {
         }
     }
 
+    /**
+     * A write that fails after a short write (ENOSPC on a full 1 MiB tmpfs) leaves the caller's reader indices
+     * where they were, though the first attempt wrote part of the data: a failed future never comes with a
+     * buffer that claims its bytes were taken. The same for a vectored write.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("engines")
+    void aWriteFailingAfterAShortWriteMovesNoIndex(AioEngine engine, LoopType type) throws Exception {
+        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
+            Path p = fs.dir.resolve("full.bin");
+            try (AioFile f = open(engine, type, p, CREATE, WRITE)) {
+                ByteBuf src = Unpooled.directBuffer(3 << 20).writeBytes(random(3 << 20)).readerIndex(3);
+                ByteBuf heap = Unpooled.wrappedBuffer(random(1 << 20));
+                try {
+                    Throwable cause = f.write(src, 0).await().cause();
+                    assertEquals("ENOSPC", assertInstanceOf(ErrnoException.class, cause).errnoName());
+                    assertTrue(Files.size(p) > 0, "the first attempt wrote part of the data");
+                    assertEquals(3, src.readerIndex(), "indices move only on success");
+                    src.readerIndex(3);
+                    Files.write(p, new byte[0]);                              // room again for a short write
+                    cause = f.write(new ByteBuf[] {heap, src}, 0).await().cause();
+                    assertEquals("ENOSPC", assertInstanceOf(ErrnoException.class, cause).errnoName());
+                    assertTrue(Files.size(p) > 0, "the first attempt wrote part of the data");
+                    assertEquals(0, heap.readerIndex(), "indices move only on success");
+                    assertEquals(3, src.readerIndex(), "indices move only on success");
+                } finally {
+                    src.release();
+                    heap.release();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void errors(AioEngine engine, LoopType type) throws Exception {
@@ -421,6 +454,11 @@ class AioFileTest {
                 assertEquals("pwrite(" + p + "): EBADF (Bad file descriptor)", e.getMessage());
                 assertEquals(0, buf.readerIndex(), "indices move only on success");
                 assertInstanceOf(IllegalArgumentException.class, ro.read(buf, -1).await().cause());
+                assertInstanceOf(IllegalArgumentException.class, ro.readFully(buf, -1).await().cause());
+                assertInstanceOf(IllegalArgumentException.class, ro.write(buf, -1).await().cause());
+                assertInstanceOf(IllegalArgumentException.class, ro.read(new ByteBuf[] {buf}, -1).await().cause());
+                assertInstanceOf(IllegalArgumentException.class, ro.write(new ByteBuf[] {buf}, -1).await().cause());
+                assertEquals(1, buf.refCnt(), "an argument error takes no reference");
                 ByteBuf released = Unpooled.directBuffer(4);
                 released.release();
                 assertInstanceOf(IllegalReferenceCountException.class, ro.read(released, 0).await().cause());
