@@ -245,6 +245,34 @@ public final class PosixFiles {
         return size;
     }
 
+    /**
+     * Returns the alignment {@code O_DIRECT} I/O on the open file needs of file offsets and lengths, as its file
+     * system reports it ({@code statx(2)} with {@code STATX_DIOALIGN}: typically the device's logical block size),
+     * or 0 when it can't be told: not Linux, a kernel before 6.1, a C library without {@code statx}, a file system
+     * that doesn't report it, or one that doesn't support {@code O_DIRECT} on this file. Never throws.
+     */
+    public static int directIoAlignment(FileDescriptor fd) {
+        if (Platform.os() != Platform.Os.LINUX) {
+            return 0;
+        }
+        long buf = NativeMemory.allocateZeroed(LinuxLib.Statx.SIZE);
+        try {
+            if (LinuxLib.Statx.statx(fd.intValue(), "", LinuxLib.Statx.AT_EMPTY_PATH, LinuxLib.Statx.STATX_DIOALIGN,
+                    buf) != 0) {
+                return 0;
+            }
+            if ((NativeMemory.getInt(buf + LinuxLib.Statx.STX_MASK) & LinuxLib.Statx.STATX_DIOALIGN) == 0
+                    || NativeMemory.getInt(buf + LinuxLib.Statx.STX_DIO_MEM_ALIGN) == 0) {
+                return 0;
+            }
+            return NativeMemory.getInt(buf + LinuxLib.Statx.STX_DIO_OFFSET_ALIGN);
+        } catch (LinkageError e) {
+            return 0;
+        } finally {
+            NativeMemory.free(buf);
+        }
+    }
+
     private static final boolean FSTAT = fstatBinds();
 
     private static boolean fstatBinds() {

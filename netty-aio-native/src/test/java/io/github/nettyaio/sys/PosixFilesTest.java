@@ -58,6 +58,35 @@ class PosixFilesTest {
         assertEquals(List.of(), FdCount.openedSince(fdsBefore), "file descriptors leaked");
     }
 
+    /**
+     * {@code directIoAlignment} reports what the file's block device says its logical block size is (read from
+     * sysfs here, independently of {@code statx}); skipped where the temp directory is not on a block device.
+     */
+    @Test
+    void directIoAlignmentIsTheDevicesLogicalBlockSize() throws Exception {
+        Path p = Files.write(dir.resolve("dio.bin"), new byte[8192]);
+        long dev = (Long) Files.getAttribute(p, "unix:dev");
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        Path sys = Path.of("/sys/dev/block/" + major + ":" + minor);
+        Path lbs = Files.exists(sys.resolve("queue")) ? sys.resolve("queue/logical_block_size")
+                : sys.resolve("../queue/logical_block_size");
+        Assumptions.assumeTrue(Files.exists(lbs), () -> dir + " is not on a block device (" + sys + ")");
+        int expected = Integer.parseInt(Files.readString(lbs).trim());
+        try (PosixFileDescriptor fd = PosixFiles.open(p, READ)) {
+            int got = PosixFiles.directIoAlignment(fd);
+            String[] v = System.getProperty("os.version").split("[.-]");
+            boolean reports = (Integer.parseInt(v[0]) > 6 || Integer.parseInt(v[0]) == 6 && Integer.parseInt(v[1]) >= 1)
+                    && List.of("ext4", "xfs").contains(Files.getFileStore(p).type());
+            // ext4 and xfs report it since Linux 6.1; elsewhere 0 (unknown) is a right answer too.
+            Assumptions.assumeTrue(reports || got != 0, "no STATX_DIOALIGN from this kernel or file system");
+            assertEquals(expected, got);
+            PosixFileDescriptor closed = PosixFiles.open(p, READ);
+            closed.close();
+            assertEquals(0, PosixFiles.directIoAlignment(closed), "a closed descriptor: unknown, no exception");
+        }
+    }
+
     @Test
     void missingFileIsNoSuchFileException() {
         Path missing = dir.resolve("missing.bin");

@@ -24,12 +24,22 @@ import java.util.TreeMap;
  * container support opens them briefly on its own threads (e.g. {@code memory.stat} when sizing the heap),
  * which a snapshot can catch mid-read. So is libffi's executable-memory file ({@code ffiXXXXXX}, unlinked at
  * once): JNA's libffi maps one the first time it needs a new chunk of call trampolines and keeps it for the
- * life of the process.
+ * life of the process. And the JDK's own socket pair for closing channels ({@code FileDispatcherImpl}'s
+ * pre-close descriptor), made on the first use of a {@code FileChannel} (e.g. by {@code Files.write}) and kept
+ * for the life of the process, is made before any snapshot: its first use inside a test is no leak.
  */
 public final class FdCount {
     private static final Path PROC_FD = Paths.get("/proc/self/fd");
     private static final java.util.regex.Pattern LIBFFI_EXEC =
             java.util.regex.Pattern.compile(".*/ffi\\w{6} \\(deleted\\)");
+
+    static {
+        try (java.nio.channels.FileChannel ignored = java.nio.channels.FileChannel.open(Paths.get("/dev/null"))) {
+            // opened for the JDK's lazily made descriptors only
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private FdCount() {
     }

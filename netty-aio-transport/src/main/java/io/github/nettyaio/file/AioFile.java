@@ -91,6 +91,8 @@ public final class AioFile implements Closeable {
     private final AbiConstants c;
     /** Staging alignment: {@link #DIRECT_ALIGNMENT} for O_DIRECT files, else 1. */
     private final int alignment;
+    /** O_DIRECT files: the offset alignment the file system reports ({@code STATX_DIOALIGN}), 0 if unknown. */
+    private final int directIoAlignment;
     /** (operations outstanding << 1) | CLOSED. */
     private final AtomicInteger state = new AtomicInteger();
     private final Promise<Void> closeFuture;
@@ -111,6 +113,7 @@ public final class AioFile implements Closeable {
         this.engine = engine;
         this.c = Platform.abi().constants();
         this.alignment = fd.isDirect() ? DIRECT_ALIGNMENT : 1;
+        this.directIoAlignment = fd.isDirect() ? PosixFiles.directIoAlignment(fd) : 0;
         this.closeFuture = new LoopPromise<>(loop);
         loop.terminationFuture().addListener(loopTerminated);
         engine.whenAbandoned(() -> closeFuture.tryFailure(new IOException("operations on " + path + " were "
@@ -377,8 +380,9 @@ public final class AioFile implements Closeable {
                 return;
             }
             if (r < 0) {
+                IOException e = ioError(s.isVectored() ? "preadv" : "pread", r, position, s.length());
                 s.release();
-                op.fail(ioError("pread", r));
+                op.fail(e);
             } else {
                 s.complete(r);
                 then.accept(r);
@@ -443,8 +447,9 @@ public final class AioFile implements Closeable {
                 return;
             }
             if (r < 0) {
+                IOException e = ioError(s.isVectored() ? "pwritev" : "pwrite", r, position, s.length());
                 s.release();
-                op.fail(ioError("pwrite", r));
+                op.fail(e);
             } else if (r == 0) {
                 s.release();
                 op.fail(new IOException("pwrite(" + path + ") wrote 0 of " + s.length() + " bytes"));
@@ -503,21 +508,27 @@ public final class AioFile implements Closeable {
                 return;
             }
             if (r < 0) {
-                op.fail(ioError(dataOnly ? "fdatasync" : "fsync", r));
+                op.fail(Errno.newException(dataOnly ? "fdatasync" : "fsync", path, (int) -r));
             } else {
                 op.succeed(null);
             }
         });
     }
 
-    /** The exception for {@code -errno} result {@code r} of {@code call}; explains EINVAL under O_DIRECT. */
-    private IOException ioError(String call, long r) {
+    /**
+     * The exception for {@code -errno} result {@code r} of {@code call} transferring {@code length} bytes at
+     * {@code position}; explains EINVAL under O_DIRECT, with the alignment the file system asks for.
+     */
+    private IOException ioError(String call, long r, long position, long length) {
         int errno = (int) -r;
         if (errno == c.EINVAL && alignment > 1) {
+            String needs = directIoAlignment > 0
+                    ? "aligned to " + directIoAlignment + " bytes (the file system's STATX_DIOALIGN)"
+                    : "aligned to the device's logical block size (multiples of " + DIRECT_ALIGNMENT + " are safe)";
             return new io.github.nettyaio.sys.ErrnoException(call, path, errno, Errno.name(errno),
                     call + "(" + path + "): " + Errno.format(errno) + ": the file is open with O_DIRECT, which needs"
-                            + " the position and length aligned to the device's logical block size (use multiples of "
-                            + DIRECT_ALIGNMENT + "; buffers are staged through " + DIRECT_ALIGNMENT
+                            + " the position and length " + needs + ", here " + length + " bytes at " + position
+                            + " (memory needs no care: buffers are staged through " + DIRECT_ALIGNMENT
                             + "-aligned memory when they are not aligned themselves)");
         }
         return Errno.newException(call, path, errno);
