@@ -660,24 +660,24 @@ class AioFileTest {
             // Misaligned position, misaligned length: EINVAL, named, with the alignment the file system asks for.
             int align = io.github.nettyaio.sys.PosixFiles.directIoAlignment(f.fd());
             String needs = align > 0 ? "aligned to " + align + " bytes" : "aligned to the device's logical block size";
-            ByteBuf block = AlignedBuffers.allocate(4096, 4096);
-            ByteBuf odd = AlignedBuffers.allocate(4096, 1000);
+            ByteBuf page = AlignedBuffers.allocate(4096, 4096);
+            ByteBuf short1000 = AlignedBuffers.allocate(4096, 1000);
             try {
-                assertDirectEinval(f.read(block, 100), "pread(" + p + "): EINVAL", needs, "4096 bytes at 100");
-                assertDirectEinval(f.read(odd, 0), "pread(" + p + "): EINVAL", needs, "1000 bytes at 0");
-                assertEquals(0, block.writerIndex() + odd.writerIndex(), "indices move only on success");
+                assertDirectEinval(f.read(page, 100), "pread(" + p + "): EINVAL", needs, "4096 bytes at 100");
+                assertDirectEinval(f.read(short1000, 0), "pread(" + p + "): EINVAL", needs, "1000 bytes at 0");
+                assertEquals(0, page.writerIndex() + short1000.writerIndex(), "indices move only on success");
             } finally {
-                block.release();
-                odd.release();
+                page.release();
+                short1000.release();
             }
             // Writes: a heap buffer is staged through aligned memory; a misaligned position is EINVAL.
             Path w = Files.write(dir.resolve("direct-w.bin"), new byte[4 * 4096]);
             try (AioFile g = open(engine, type, w, READ, WRITE, io.github.nettyaio.sys.AioOpenOption.DIRECT)) {
-                byte[] block = random(2 * 4096);
-                ByteBuf heap = Unpooled.wrappedBuffer(block);
+                byte[] twoPages = random(2 * 4096);
+                ByteBuf heap = Unpooled.wrappedBuffer(twoPages);
                 try {
-                    assertEquals(block.length, (int) onLoop(g.eventLoop(), g.write(heap, 4096)));
-                    assertArrayEquals(block, Arrays.copyOfRange(Files.readAllBytes(w), 4096, 3 * 4096));
+                    assertEquals(twoPages.length, (int) onLoop(g.eventLoop(), g.write(heap, 4096)));
+                    assertArrayEquals(twoPages, Arrays.copyOfRange(Files.readAllBytes(w), 4096, 3 * 4096));
                     heap.readerIndex(0);
                     assertDirectEinval(g.write(heap, 4096 + 100), "pwrite(" + w + "): EINVAL", needs,
                             "8192 bytes at 4196");
