@@ -480,6 +480,42 @@ class AioFileTest {
         }
     }
 
+    /**
+     * The engines' own threads never keep the JVM alive and stay within their bounds: the shared io_uring group
+     * (made by the warm-up's IO_URING files on NIO and epoll loops) has the default one thread, the blocking pool
+     * at most {@code max(2, cores)}.
+     */
+    @org.junit.jupiter.api.Test
+    void engineThreadsAreBoundedDaemons() throws Exception {
+        // A write from an NIO loop: it goes through the shared ring (reads the page cache serves may not).
+        try (AioFile f = open(AioEngine.IO_URING, LoopType.NIO, dir.resolve("w.bin"), CREATE, WRITE)) {
+            ByteBuf b = Unpooled.directBuffer(8).writeLong(1);
+            try {
+                assertEquals(8, (int) await(f.write(b, 0)));
+            } finally {
+                b.release();
+            }
+        }
+        List<Thread> ring = new ArrayList<>();
+        List<Thread> blocking = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("netty-aio-uring-")) {
+                ring.add(t);
+            } else if (t.getName().startsWith("netty-aio-blocking-")) {
+                blocking.add(t);
+            }
+        }
+        assertEquals(1, ring.size(), "one shared ring thread by default: " + ring);
+        assertTrue(!blocking.isEmpty(), "the warm-up used the blocking pool");
+        assertTrue(blocking.size() <= Math.max(2, Runtime.getRuntime().availableProcessors()), blocking::toString);
+        for (Thread t : ring) {
+            assertTrue(t.isDaemon(), t + " is a daemon");
+        }
+        for (Thread t : blocking) {
+            assertTrue(t.isDaemon(), t + " is a daemon");
+        }
+    }
+
     /** KQUEUE_AIO exists only on FreeBSD kqueue loops: asking for it here names why, and leaks no descriptor. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.LoopType#available")
