@@ -61,7 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before any I/O is issued; I/O errors fail it with an {@link IOException} naming the call, path and errno,
  * e.g. {@code pread(data.bin): EBADF (Bad file descriptor)}; {@code EINTR} and {@code EAGAIN} are retried
  * ({@code EINTR} at once; {@code EAGAIN}, a refused submission such as a full POSIX AIO queue, after a back-off
- * from 50 µs doubling to 10 ms; an operation refused 200 times in a row, about 2 s, fails with {@code EAGAIN}).
+ * from 50 µs doubling to 10 ms; an operation whose steps were refused 200 times, about 2 s of back-off, fails
+ * with {@code EAGAIN}). Under {@code O_DIRECT} an {@code EINVAL} names the alignment the file system asks for.
  * A failed operation leaves the caller's indices where they were, even when steps before the failing one
  * (of {@code readFully}, or of a write retrying a short write) transferred data.
  * Operations issued after {@link #close()} fail with {@link ClosedChannelException}. If the event loop shuts
