@@ -252,7 +252,7 @@ public final class PosixFiles {
      * that doesn't report it, or one that doesn't support {@code O_DIRECT} on this file. Never throws.
      */
     public static int directIoAlignment(FileDescriptor fd) {
-        if (Platform.os() != Platform.Os.LINUX) {
+        if (Platform.os() != Platform.Os.LINUX || noStatx) {
             return 0;
         }
         long buf = NativeMemory.allocateZeroed(LinuxLib.Statx.SIZE);
@@ -267,11 +267,14 @@ public final class PosixFiles {
             }
             return NativeMemory.getInt(buf + LinuxLib.Statx.STX_DIO_OFFSET_ALIGN);
         } catch (LinkageError e) {
+            noStatx = true;     // a C library without statx: don't try (and fail to load the binding) again
             return 0;
         } finally {
             NativeMemory.free(buf);
         }
     }
+
+    private static volatile boolean noStatx;
 
     private static final boolean FSTAT = fstatBinds();
 

@@ -61,8 +61,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before any I/O is issued; I/O errors fail it with an {@link IOException} naming the call, path and errno,
  * e.g. {@code pread(data.bin): EBADF (Bad file descriptor)}; {@code EINTR} and {@code EAGAIN} are retried
  * ({@code EINTR} at once; {@code EAGAIN}, a refused submission such as a full POSIX AIO queue, after a back-off
- * from 50 µs doubling to 10 ms; an operation whose steps were refused 200 times, about 2 s of back-off, fails
- * with {@code EAGAIN}). Under {@code O_DIRECT} an {@code EINVAL} names the alignment the file system asks for.
+ * from 50 µs doubling to 10 ms; refused 200 times in a row, about 2 s of back-off, an operation fails with the
+ * last refusal's error, e.g. {@code EAGAIN}). Under {@code O_DIRECT} an {@code EINVAL} for a misaligned request
+ * names the alignment the file system asks for.
  * A failed operation leaves the caller's indices where they were, even when steps before the failing one
  * (of {@code readFully}, or of a write retrying a short write) transferred data.
  * Operations issued after {@link #close()} fail with {@link ClosedChannelException}. If the event loop shuts
@@ -77,7 +78,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AioFile implements Closeable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioFile.class);
     private static final int CLOSED = 1;
-    /** {@code EAGAIN} retries: the first back-off, its cap, and how many retries an operation gets. */
+    /** {@code EAGAIN} retries: the first back-off, its cap, and how many refusals in a row an operation takes. */
     static final long RETRY_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     static final long RETRY_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final int RETRY_LIMIT = 200;
@@ -380,11 +381,15 @@ public final class AioFile implements Closeable {
             if (op.retryLater(r, () -> readOnce(op, s, position, then))) {
                 return;
             }
+            if (op.endIfAbandoned(s)) {
+                return;
+            }
             if (r < 0) {
                 IOException e = ioError(s.isVectored() ? "preadv" : "pread", r, position, s.length());
                 s.release();
                 op.fail(e);
             } else {
+                op.stepSucceeded();
                 s.complete(r);
                 then.accept(r);
             }
@@ -414,7 +419,7 @@ public final class AioFile implements Closeable {
      */
     public Future<Long> read(ByteBuf[] dsts, long position) {
         Op<Long> op = new Op<>();
-        StagedBuffers s = op.start(true, position, 0L, dsts);
+        StagedBuffers s = op.start(true, position, 0L, dsts.clone());
         if (s != null) {
             op.run(() -> readOnce(op, s, position, r -> op.succeed(r == 0 ? -1L : r)));
         }
@@ -447,6 +452,9 @@ public final class AioFile implements Closeable {
             if (op.retryLater(r, () -> writeStep(op, srcs, s, position, total, then))) {
                 return;
             }
+            if (op.endIfAbandoned(s)) {
+                return;
+            }
             if (r < 0) {
                 IOException e = ioError(s.isVectored() ? "pwritev" : "pwrite", r, position, s.length());
                 s.release();
@@ -455,6 +463,7 @@ public final class AioFile implements Closeable {
                 s.release();
                 op.fail(new IOException("pwrite(" + path + ") wrote 0 of " + s.length() + " bytes"));
             } else {
+                op.stepSucceeded();
                 s.complete(r);
                 long sum = total + r;
                 if (r < s.length() && !op.promise.isDone()) {
@@ -522,14 +531,17 @@ public final class AioFile implements Closeable {
      */
     private IOException ioError(String call, long r, long position, long length) {
         int errno = (int) -r;
-        if (errno == c.EINVAL && alignment > 1) {
+        // Blamed on alignment where the request is misaligned for what the file system reports, or where it
+        // reports nothing; an aligned request's EINVAL has another cause and gets the plain message.
+        boolean misaligned = directIoAlignment <= 0 || ((position | length) & (directIoAlignment - 1)) != 0;
+        if (errno == c.EINVAL && alignment > 1 && misaligned) {
             String needs = directIoAlignment > 0
                     ? "aligned to " + directIoAlignment + " bytes (the file system's STATX_DIOALIGN)"
                     : "aligned to the device's logical block size (multiples of " + DIRECT_ALIGNMENT + " are safe)";
             return new io.github.nettyaio.sys.ErrnoException(call, path, errno, Errno.name(errno),
                     call + "(" + path + "): " + Errno.format(errno) + ": the file is open with O_DIRECT, which needs"
                             + " the position and length " + needs + ", here " + length + " bytes at " + position
-                            + " (memory needs no care: buffers are staged through " + DIRECT_ALIGNMENT
+                            + " (buffers are staged through " + DIRECT_ALIGNMENT
                             + "-aligned memory when they are not aligned themselves)");
         }
         return Errno.newException(call, path, errno);
@@ -647,10 +659,15 @@ public final class AioFile implements Closeable {
         /** The index of each of {@link #held} at the start (reads: writer index; writes: reader index). */
         private int[] startIndex;
         private boolean read;
-        /** Steps retried so far ({@link #retryLater}). */
+        /** A step succeeded, so the caller's indices moved: a failure puts them back. */
+        private boolean moved;
+        /** Refusals retried since the last step that succeeded ({@link #retryLater}). */
         private int retries;
-        /** A retry is scheduled on the loop: the kernel holds none of this operation's memory. */
-        private volatile boolean waitingToRetry;
+        /**
+         * The operation sits in a task of the loop, not started or waiting to retry: the kernel holds none of its
+         * memory. Guarded by {@code this}: exactly one of the task, a rejection and {@link #abandon} claims it.
+         */
+        private boolean idle;
         /** Neighbours in the file's list of pending operations; guarded by {@link #opsLock}. */
         Op<?> prev;
         Op<?> next;
@@ -716,19 +733,22 @@ public final class AioFile implements Closeable {
          * task) or {@code -EAGAIN} (a refused submission, e.g. a full POSIX AIO queue: after a back-off doubling
          * from {@link #RETRY_MIN_NANOS} to {@link #RETRY_MAX_NANOS}, so the completions that free the queue are
          * processed meanwhile). Never recursive: a refusal reported within the submitting call can't grow the
-         * stack. Returns false when {@code r} is something else, after {@link #RETRY_LIMIT} retries of this
-         * operation, or when the loop takes no more tasks: the caller then fails the operation with {@code r}'s
-         * error.
+         * stack. Returns false when {@code r} is something else, after {@link #RETRY_LIMIT} refusals in a row
+         * (since the last step that succeeded), off the loop (it is gone), or when the loop takes no more tasks:
+         * the caller then fails the operation with {@code r}'s error.
          */
         boolean retryLater(long r, Runnable again) {
             boolean eintr = r == -c.EINTR;
-            if (!eintr && r != -c.EAGAIN || retries >= RETRY_LIMIT) {
+            // Off the loop only once it is gone (FileEngine's contract): no retry can run then.
+            if (!eintr && r != -c.EAGAIN || retries >= RETRY_LIMIT || !loop.inEventLoop()) {
                 return false;
             }
             long delay = eintr ? 0 : Math.min(RETRY_MIN_NANOS << Math.min(retries, 20), RETRY_MAX_NANOS);
             retries++;
             Runnable task = () -> {
-                waitingToRetry = false;
+                if (!claimIdle()) {
+                    return;
+                }
                 try {
                     again.run();
                 } catch (Throwable t) {
@@ -738,7 +758,7 @@ public final class AioFile implements Closeable {
                     fail(t);
                 }
             };
-            waitingToRetry = true;
+            setIdle();
             try {
                 if (delay == 0) {
                     loop.execute(task);
@@ -747,9 +767,28 @@ public final class AioFile implements Closeable {
                 }
                 return true;
             } catch (RejectedExecutionException e) {
-                waitingToRetry = false;
+                // Unclaimed: the caller fails the operation. Claimed: abandon() already did.
+                return !claimIdle();
+            }
+        }
+
+        /** A step succeeded: the indices it moves go back if a later step fails; refusals count afresh. */
+        void stepSucceeded() {
+            moved = true;
+            retries = 0;
+        }
+
+        private synchronized void setIdle() {
+            idle = true;
+        }
+
+        /** True for exactly one caller once {@link #setIdle()} ran: the task, a rejection or {@link #abandon}. */
+        private synchronized boolean claimIdle() {
+            if (!idle) {
                 return false;
             }
+            idle = false;
+            return true;
         }
 
         /** Validates and pins buffers; null (promise failed, count released) on an argument error. */
@@ -769,7 +808,11 @@ public final class AioFile implements Closeable {
 
         /** Runs {@code task} on the loop; from then on the operation can't be cancelled. */
         void run(Runnable task) {
+            boolean onLoop = loop.inEventLoop();
             Runnable guarded = () -> {
+                if (!onLoop && !claimIdle()) {
+                    return;     // abandoned: the loop died before it ran this
+                }
                 if (!promise.setUncancellable()) {
                     if (staged != null) {
                         staged.release();
@@ -786,17 +829,20 @@ public final class AioFile implements Closeable {
                     fail(t);
                 }
             };
-            if (loop.inEventLoop()) {
+            if (onLoop) {
                 guarded.run();
                 return;
             }
+            setIdle();
             try {
                 loop.execute(guarded);
             } catch (RejectedExecutionException e) {
-                if (staged != null) {
-                    staged.release();
+                if (claimIdle()) {
+                    if (staged != null) {
+                        staged.release();
+                    }
+                    fail(new IOException("event loop " + loop + " is shut down", e));
                 }
-                fail(new IOException("event loop " + loop + " is shut down", e));
             }
         }
 
@@ -823,7 +869,7 @@ public final class AioFile implements Closeable {
          */
         private void restoreIndices() {
             ByteBuf[] h = held;
-            if (h == null) {
+            if (h == null || !moved) {
                 return;
             }
             for (int i = 0; i < h.length; i++) {
@@ -851,12 +897,12 @@ public final class AioFile implements Closeable {
         }
 
         /**
-         * The loop died with this operation in flight: fail it without releasing its buffers, unless it was only
-         * waiting to retry (a task the dead loop will never run): the kernel holds none of its memory then.
+         * The loop died with this operation in flight: fail it without releasing its buffers, unless it only sat
+         * in a task of the loop (not started, or waiting to retry), which the dead loop will never run: the kernel
+         * holds none of its memory then, so it is released and uncounted now.
          */
         boolean abandon(Throwable cause) {
-            if (waitingToRetry) {
-                waitingToRetry = false;
+            if (claimIdle()) {
                 if (staged != null) {
                     staged.release();
                 }
@@ -864,6 +910,21 @@ public final class AioFile implements Closeable {
                 return true;
             }
             return promise.tryFailure(cause);
+        }
+
+        /**
+         * Whether the operation was abandoned ({@link #abandon}: its future failed while the kernel still had it);
+         * then lets go of everything without touching the caller's indices (the caller has its buffers back).
+         * Called with the step's staged buffers {@code s} when a step's completion arrives.
+         */
+        boolean endIfAbandoned(StagedBuffers s) {
+            if (!promise.isDone()) {
+                return false;
+            }
+            s.release();
+            releaseHeld();
+            done();
+            return true;
         }
 
         private void done() {

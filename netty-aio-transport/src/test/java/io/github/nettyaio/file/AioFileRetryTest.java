@@ -68,17 +68,25 @@ class AioFileRetryTest {
      * call reports {@code failure} on the loop.
      */
     private static final class FaultyEngine implements FileEngine {
-        final FileEngine real = new BlockingFileEngine(loop);
+        final IoEventLoop loop;
+        final FileEngine real;
         final long refusal;
         final int refusals;
         final int failFrom;
         final long failure;
         final AtomicInteger calls = new AtomicInteger();
+        final java.util.concurrent.CountDownLatch thirdCall = new java.util.concurrent.CountDownLatch(3);
         int minDepth = Integer.MAX_VALUE;
         int maxDepth;
         volatile boolean offLoop;
 
         FaultyEngine(long refusal, int refusals, int failFrom, long failure) {
+            this(loop, refusal, refusals, failFrom, failure);
+        }
+
+        FaultyEngine(IoEventLoop loop, long refusal, int refusals, int failFrom, long failure) {
+            this.loop = loop;
+            this.real = new BlockingFileEngine(loop);
             this.refusal = refusal;
             this.refusals = refusals;
             this.failFrom = failFrom;
@@ -91,6 +99,7 @@ class AioFileRetryTest {
                 offLoop = true;
             }
             int n = calls.incrementAndGet();
+            thirdCall.countDown();
             if (n <= refusals) {
                 int depth = Thread.currentThread().getStackTrace().length;
                 minDepth = Math.min(minDepth, depth);
@@ -142,7 +151,7 @@ class AioFileRetryTest {
     }
 
     private AioFile open(Path p, FaultyEngine engine) throws Exception {
-        return AioFile.withEngine(loop, PosixFiles.openPositional(p, StandardOpenOption.READ,
+        return AioFile.withEngine(engine.loop, PosixFiles.openPositional(p, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), engine);
     }
 
@@ -202,16 +211,68 @@ class AioFileRetryTest {
         try (AioFile f = open(p, engine)) {
             ByteBuf dst = Unpooled.directBuffer(100);
             try {
+                long start = System.nanoTime();
                 Future<Integer> r = f.read(dst, 0);
                 assertTrue(r.await(30, TimeUnit.SECONDS));
+                long elapsed = System.nanoTime() - start;
                 ErrnoException e = assertInstanceOf(ErrnoException.class, r.cause());
                 assertEquals("EAGAIN", e.errnoName());
                 assertEquals(AioFile.RETRY_LIMIT + 1, engine.calls.get(), "the first try and every retry");
+                // The back-off adds up to about 1.93 s (7 doublings from 50 us, then 10 ms each): retries that
+                // did not wait would be done in milliseconds.
+                assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(1500), "backed off: " + elapsed / 1000_000 + " ms");
                 assertEquals(0, dst.writerIndex());
                 assertEquals(1, dst.refCnt(), "the library let go of the buffer");
             } finally {
                 dst.release();
             }
+        }
+    }
+
+    /** A close issued while an operation backs off waits for it: the retry then succeeds, and the close after it. */
+    @Test
+    void closeDuringABackOffLetsTheOperationFinish() throws Exception {
+        byte[] data = random(3000);
+        Path p = Files.write(dir.resolve("close.bin"), data);
+        FaultyEngine engine = new FaultyEngine(-C.EAGAIN, 30, 0, 0);
+        AioFile f = open(p, engine);
+        ByteBuf dst = Unpooled.directBuffer(1000);
+        try {
+            Future<Integer> r = f.read(dst, 0);
+            Future<Void> closed = f.closeAsync();
+            assertEquals(1000, (int) await(r));
+            assertArrayEquals(Arrays.copyOf(data, 1000), ByteBufUtil.getBytes(dst));
+            await(closed);
+            assertEquals(31, engine.calls.get());
+        } finally {
+            dst.release();
+        }
+    }
+
+    /**
+     * A loop shut down while an operation waits to retry: the retry task never runs, so the operation fails, its
+     * buffer is let go of at once (the kernel holds none of it) and the file closes.
+     */
+    @Test
+    void loopShutdownDuringABackOffFailsAndReleases() throws Exception {
+        IoEventLoopGroup own = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        IoEventLoop ownLoop = (IoEventLoop) own.next();
+        Path p = Files.write(dir.resolve("dying.bin"), random(100));
+        FaultyEngine engine = new FaultyEngine(ownLoop, -C.EAGAIN, Integer.MAX_VALUE, 0, 0);
+        AioFile f = open(p, engine);
+        ByteBuf dst = Unpooled.directBuffer(100);
+        try {
+            Future<Integer> r = f.read(dst, 0);
+            assertTrue(engine.thirdCall.await(10, TimeUnit.SECONDS), "retrying");
+            assertTrue(own.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
+            assertTrue(r.await(10, TimeUnit.SECONDS), "the future completes");
+            assertInstanceOf(java.io.IOException.class, r.cause());
+            assertTrue(f.closeAsync().await(10, TimeUnit.SECONDS), "the file closes");
+            assertTrue(f.closeAsync().isSuccess(), "closed: " + f.closeAsync().cause());
+            assertEquals(1, dst.refCnt(), "the library let go of the buffer");
+            assertEquals(0, dst.writerIndex());
+        } finally {
+            dst.release();
         }
     }
 
