@@ -81,7 +81,7 @@ class AioFileRetryTest {
         volatile boolean offLoop;
 
         FaultyEngine(long refusal, int refusals, int failFrom, long failure) {
-            this(loop, refusal, refusals, failFrom, failure);
+            this(AioFileRetryTest.loop, refusal, refusals, failFrom, failure);
         }
 
         FaultyEngine(IoEventLoop loop, long refusal, int refusals, int failFrom, long failure) {
