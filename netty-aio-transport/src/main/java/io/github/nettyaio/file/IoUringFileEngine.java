@@ -504,6 +504,16 @@ final class IoUringFileEngine implements FileEngine {
         return ring.registration != null;
     }
 
+    /** For tests: the loop whose ring runs this file's operations (the file's own loop, or a shared ring's). */
+    IoEventLoop ringLoop() {
+        return ringLoop;
+    }
+
+    /** For tests, on the ring's thread: the handle Netty delivers this file's completions to. */
+    IoUringIoHandle ringHandle() {
+        return ring;
+    }
+
     /** For tests, on the ring's thread: how many submissions {@link Ring#pace} holds back now. */
     int heldBack() {
         return ring.backlog.size();

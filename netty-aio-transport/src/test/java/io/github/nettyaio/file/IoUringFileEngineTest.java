@@ -10,6 +10,7 @@ import io.github.nettyaio.testing.PageCache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -17,6 +18,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoEvent;
+import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.Promise;
@@ -290,6 +293,65 @@ class IoUringFileEngineTest {
 
             int fd = open("after.bin").intValue();
             assertEquals(64, run(loop, d -> engine.write(fd, buf.memoryAddress(), 64, 0, d)));
+        } finally {
+            buf.release();
+        }
+        loop.submit(engine::close).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@code handle()} never throws, whatever Netty hands it: no event, an event of another transport, a CQE whose
+     * user data names no operation (free, negative, beyond the slot table, beyond a {@code short}), or an
+     * ASYNC_CANCEL's own CQE. None of them completes the read in flight, which later completes with its data.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "nio"})
+    void handleNeverThrowsAndIgnoresStrayCompletions(String kind) throws Exception {
+        IoEventLoop loop = loop(kind);
+        IoUringFileEngine engine = engine(loop);
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        toClose.add(pipe[0]::close);
+        toClose.add(pipe[1]::close);
+        ByteBuf buf = directBuffer(64);
+        try {
+            Promise<Long> pending = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
+            int other = open("x").intValue();
+            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));   // the read is surely submitted
+            assertTrue(!pending.isDone(), "pipe read completed early");
+
+            byte read = IoUringFileEngine.IORING_OP_READ;
+            byte asyncCancel = IoUringFileEngine.IORING_OP_ASYNC_CANCEL;
+            IoEvent[] strays = {
+                null,
+                new IoEvent() { },
+                new IoUringIoEvent(64, 0, read, (short) 1),          // slot 1: free (the read holds slot 0)
+                new IoUringIoEvent(64, 0, read, (short) 15),         // free, last of the table
+                new IoUringIoEvent(64, 0, read, (short) -1),
+                new IoUringIoEvent(64, 0, read, (short) 4000),       // beyond the slot table
+                new IoUringIoEvent(64, 0, read, 1L << 40),           // beyond a short and an int
+                new IoUringIoEvent(64, 0, read, -5L),
+                new IoUringIoEvent(-ECANCELED, 0, asyncCancel, (short) 0),
+            };
+            IoUringIoHandle handle = engine.ringLoop().submit(engine::ringHandle).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            engine.ringLoop().submit(() -> {
+                for (IoEvent stray : strays) {
+                    handle.handle(null, stray);
+                }
+            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            // A round trip through the file's loop and the ring: had a stray completed the read, it would be done now.
+            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            assertTrue(!pending.isDone(), "a stray completion completed the read in flight: " + pending);
+
+            byte[] data = new byte[64];
+            ThreadLocalRandom.current().nextBytes(data);
+            ByteBuf src = directBuffer(64).writeBytes(data);
+            try {
+                assertEquals(64, pipe[1].writeAddress(src.memoryAddress(), 0, 64));
+            } finally {
+                src.release();
+            }
+            assertEquals(64, pending.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertArrayEquals(data, ByteBufUtil.getBytes(buf, 0, 64));
         } finally {
             buf.release();
         }

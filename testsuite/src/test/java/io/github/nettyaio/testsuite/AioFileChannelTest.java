@@ -94,7 +94,7 @@ class AioFileChannelTest {
 
     static Stream<Arguments> enginesAndLoops() {
         List<Arguments> out = new ArrayList<>();
-        for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+        for (AioEngine e : AioTestSupport.fileEngines()) {
             for (LoopType t : LoopType.available()) {
                 out.add(Arguments.of(e, t));
             }
@@ -107,7 +107,7 @@ class AioFileChannelTest {
         // Loops, the shared ring, the reaper and the pools are created once per process: make them exist first.
         Path warm = Files.write(dir.resolve("warm.bin"), new byte[16]);
         for (LoopType t : LoopType.available()) {
-            for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+            for (AioEngine e : AioTestSupport.fileEngines()) {
                 read(t, AioFileAddress.read(warm), b -> b.option(AioFileChannelOption.ENGINE, e));
             }
         }

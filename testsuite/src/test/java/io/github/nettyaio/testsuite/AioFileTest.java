@@ -8,6 +8,7 @@ import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.file.AlignedBuffers;
 import io.github.nettyaio.sys.ErrnoException;
+import io.github.nettyaio.sys.Platform;
 import io.github.nettyaio.testing.FdCount;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -70,7 +71,9 @@ class AioFileTest {
 
     static Stream<Arguments> engines() {
         List<Arguments> out = new ArrayList<>();
-        for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING, AioEngine.AUTO}) {
+        List<AioEngine> engines = new ArrayList<>(AioTestSupport.fileEngines());
+        engines.add(AioEngine.AUTO);
+        for (AioEngine e : engines) {
             for (LoopType t : LoopType.available()) {
                 out.add(Arguments.of(e, t));
             }
@@ -84,7 +87,7 @@ class AioFileTest {
         // exist before counting descriptors.
         Path warm = Files.write(Files.createTempFile(dir, "warm", ".bin"), new byte[16]);
         for (LoopType t : LoopType.available()) {
-            for (AioEngine e : new AioEngine[] {AioEngine.IO_URING, AioEngine.POSIX_AIO, AioEngine.BLOCKING}) {
+            for (AioEngine e : AioTestSupport.fileEngines()) {
                 try (AioFile f = AioFile.open(AioTestSupport.loop(t), warm, e, READ)) {
                     ByteBuf b = Unpooled.directBuffer(16);
                     try {
@@ -114,8 +117,8 @@ class AioFileTest {
         assertNotEquals(AioEngine.AUTO, f.engine());
         if (engine != AioEngine.AUTO) {
             assertEquals(engine, f.engine());
-        } else {
-            assertEquals(AioEngine.IO_URING, f.engine(), "AUTO on Linux with io_uring");
+        } else if (Platform.os() == Platform.Os.LINUX) {
+            assertEquals(AioTestSupport.linuxAuto(), f.engine(), "AUTO on Linux");
         }
         return f;
     }
@@ -487,6 +490,8 @@ class AioFileTest {
      */
     @org.junit.jupiter.api.Test
     void engineThreadsAreBoundedDaemons() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AioTestSupport.fileEngines().contains(AioEngine.IO_URING),
+                "io_uring is not available here");
         // A write from an NIO loop: it goes through the shared ring (reads the page cache serves may not).
         try (AioFile f = open(AioEngine.IO_URING, LoopType.NIO, dir.resolve("w.bin"), CREATE, WRITE)) {
             ByteBuf b = Unpooled.directBuffer(8).writeLong(1);

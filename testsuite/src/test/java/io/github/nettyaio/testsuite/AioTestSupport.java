@@ -6,13 +6,18 @@ package io.github.nettyaio.testsuite;
 
 import io.github.nettyaio.Aio;
 import io.github.nettyaio.AioSource;
+import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.sys.Platform;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.uring.IoUring;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +39,40 @@ final class AioTestSupport {
     }
 
     private AioTestSupport() {
+    }
+
+    /**
+     * The explicit engines this machine can run, like {@link LoopType#available()}: {@code IO_URING} needs io_uring,
+     * {@code POSIX_AIO} netty-aio's bindings for this platform. One left out is printed with the reason.
+     */
+    static List<AioEngine> fileEngines() {
+        List<AioEngine> out = new ArrayList<>();
+        if (ioUringAvailable()) {
+            out.add(AioEngine.IO_URING);
+        } else {
+            System.err.println("netty-aio testsuite: io_uring is not available here; IO_URING files skipped");
+        }
+        if (Platform.hasAbi()) {
+            out.add(AioEngine.POSIX_AIO);
+        } else {
+            System.err.println("netty-aio testsuite: no POSIX AIO bindings for " + Platform.describe()
+                    + "; POSIX_AIO files skipped");
+        }
+        out.add(AioEngine.BLOCKING);
+        return out;
+    }
+
+    /** What {@link AioEngine#AUTO} picks on Linux (API.md): IO_URING where io_uring runs, else BLOCKING. */
+    static AioEngine linuxAuto() {
+        return ioUringAvailable() ? AioEngine.IO_URING : AioEngine.BLOCKING;
+    }
+
+    private static boolean ioUringAvailable() {
+        try {
+            return IoUring.isAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     static synchronized IoEventLoop loop(LoopType type) {
