@@ -12,6 +12,7 @@ import io.github.nettyaio.sys.LinuxLib;
 import io.github.nettyaio.sys.NativeMemory;
 import io.github.nettyaio.sys.Platform;
 import io.github.nettyaio.sys.PosixAio;
+import io.github.nettyaio.sys.StructLayout;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -21,14 +22,23 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One daemon thread that waits, in {@code aio_suspend}, for every {@code SIGEV_NONE} request submitted
  * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches.
  *
- * <p>The wait also covers a wake-up request of its own: an {@code aio_read} of 8 bytes from an eventfd (a
- * pipe where there is no eventfd). A submitter that finds the reaper asleep writes to it once, so new
- * requests join the wait list; while the reaper is awake, submitters don't make any system call.
+ * <p>How a sleeping reaper learns of new requests ({@link #wakeByRead}):
+ * <ul>
+ * <li>On Linux the wait also covers a wake-up request of its own: an {@code aio_read} of 8 bytes from an
+ * eventfd. A submitter that finds the reaper asleep writes to it once, so new requests join the wait list;
+ * while the reaper is awake, submitters don't make any system call.</li>
+ * <li>Elsewhere no descriptor can serve: FreeBSD refuses AIO on pipes and eventfds ({@code EOPNOTSUPP} unless
+ * {@code vfs.aio.enable_unsafe} is set), and macOS takes AIO only on files. With nothing watched the reaper parks
+ * and a submitter unparks it; with requests watched it waits in {@code aio_suspend} for at most
+ * {@link #TIMED_WAIT_NANOS}, so a new request joins the wait list when any watched one finishes or within that
+ * time. {@code -Dio.github.nettyaio.reaperWake=timed} selects this on Linux too (tests).</li>
+ * </ul>
  *
  * <p>Memory: the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an owner
  * that reaps and frees a request early never makes the reaper read freed memory.
@@ -36,6 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PosixAioReaper implements Runnable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioReaper.class);
     private static volatile PosixAioReaper instance;
+    /** The longest a timed-wake reaper waits in {@code aio_suspend} before it looks for new requests. */
+    static final long TIMED_WAIT_NANOS = 1_000_000;
 
     /** The requests of one submission; its Aio is ready once all have finished. */
     static final class Watch {
@@ -92,11 +104,19 @@ final class PosixAioReaper implements Runnable {
     private volatile long[] sleepKeys = new long[0];
     private final boolean perFdFifo = abi.family() == Abi.Family.LINUX_GLIBC;
 
+    /**
+     * True: a sleeping reaper is woken by a write to {@link #wakeWriteFd}, completing {@link #wakeCb}; false (a
+     * timed wake): by {@code LockSupport.unpark} when parked, else by its {@code aio_suspend} timeout, and the
+     * descriptors, buffers and control block below are unused (-1 / 0 / null).
+     */
+    private final boolean wakeByRead;
     private final int wakeReadFd;
     private final int wakeWriteFd;
     private final long wakeBuf;
     private final long wakeValue;
     private final AioControlBlock wakeCb;
+    /** The {@code struct timespec} of a timed wake's {@code aio_suspend}; 0 with {@link #wakeByRead}. */
+    private final long timeout;
     private final Thread thread;
 
     // Reaper-thread state.
@@ -105,13 +125,30 @@ final class PosixAioReaper implements Runnable {
     private int listCapacity;
 
     private PosixAioReaper() throws IOException {
-        int[] fds = wakeFds();
-        wakeReadFd = fds[0];
-        wakeWriteFd = fds[1];
-        wakeBuf = NativeMemory.allocateZeroed(8);
-        wakeValue = NativeMemory.allocateZeroed(8);
-        NativeMemory.putLong(wakeValue, 1);
-        wakeCb = AioControlBlock.allocate(abi);
+        wakeByRead = wakesByRead();
+        if (wakeByRead) {
+            int fd = LinuxLib.eventfd(0, LinuxLib.efdCloexec());
+            if (fd < 0) {
+                throw Errno.lastException("eventfd", "AIO reaper");
+            }
+            wakeReadFd = fd;
+            wakeWriteFd = fd;
+            wakeBuf = NativeMemory.allocateZeroed(8);
+            wakeValue = NativeMemory.allocateZeroed(8);
+            NativeMemory.putLong(wakeValue, 1);
+            wakeCb = AioControlBlock.allocate(abi);
+            timeout = 0;
+        } else {
+            wakeReadFd = -1;
+            wakeWriteFd = -1;
+            wakeBuf = 0;
+            wakeValue = 0;
+            wakeCb = null;
+            StructLayout ts = abi.timespec();
+            timeout = NativeMemory.allocateZeroed(ts.size());
+            NativeMemory.putLong(timeout + ts.offset("tv_sec"), 0);
+            NativeMemory.putLong(timeout + ts.offset("tv_nsec"), TIMED_WAIT_NANOS);
+        }
         listCapacity = 64;
         list = NativeMemory.allocateZeroed(8L * listCapacity);
         thread = new Thread(this, "netty-aio-reaper");
@@ -126,7 +163,9 @@ final class PosixAioReaper implements Runnable {
                 r = instance;
                 if (r == null) {
                     r = new PosixAioReaper();
-                    r.submitWakeRead();
+                    if (r.wakeByRead) {
+                        r.submitWakeRead();
+                    }
                     r.thread.start();
                     instance = r;
                 }
@@ -135,19 +174,21 @@ final class PosixAioReaper implements Runnable {
         return r;
     }
 
-    private static int[] wakeFds() throws IOException {
-        if (Platform.os() == Platform.Os.LINUX) {
-            int fd = LinuxLib.eventfd(0, LinuxLib.efdCloexec());
-            if (fd < 0) {
-                throw Errno.lastException("eventfd", "AIO reaper");
-            }
-            return new int[] {fd, fd};
+    /** Linux wakes by an eventfd read unless {@code -Dio.github.nettyaio.reaperWake=timed}; elsewhere timed. */
+    private static boolean wakesByRead() {
+        String wake = System.getProperty("io.github.nettyaio.reaperWake", "");
+        if (wake.equals("timed")) {
+            return false;
         }
-        int[] fds = new int[2];
-        if (LibC.pipe(fds) != 0) {
-            throw Errno.lastException("pipe", "AIO reaper");
+        if (!wake.isEmpty() && !wake.equals("read")) {
+            logger.warn("Ignoring -Dio.github.nettyaio.reaperWake={}: 'read' or 'timed'", wake);
         }
-        return fds;
+        return Platform.os() == Platform.Os.LINUX;
+    }
+
+    /** Whether this reaper wakes by an eventfd read (false: a timed wake). For tests. */
+    boolean wakesByReadForTest() {
+        return wakeByRead;
     }
 
     /** Starts watching {@code w} (any thread). */
@@ -163,6 +204,10 @@ final class PosixAioReaper implements Runnable {
 
     /** Makes the reaper look at every watched request again (any thread). */
     void wakeUp() {
+        if (!wakeByRead) {
+            LockSupport.unpark(thread);   // parked: it returns; in aio_suspend: it returns within the timeout
+            return;
+        }
         if (wakePending.compareAndSet(false, true)) {
             long n = LibC.write(wakeWriteFd, wakeValue, 8);
             if (n != 8) {
@@ -213,7 +258,12 @@ final class PosixAioReaper implements Runnable {
                 sleeping = false;
                 continue;
             }
-            int rc = PosixAio.aio_suspend(list, n, 0);
+            if (n == 0) {
+                LockSupport.park(this);   // timed wake, nothing watched: the next watch unparks
+                sleeping = false;
+                continue;
+            }
+            int rc = PosixAio.aio_suspend(list, n, timeout);
             sleeping = false;
             if (rc != 0) {
                 int errno = LibC.errno();
@@ -221,7 +271,7 @@ final class PosixAioReaper implements Runnable {
                     logger.warn("aio_suspend: {}", Errno.format(errno));
                 }
             }
-            if (wakeCb.aioError() != einprogress) {
+            if (wakeByRead && wakeCb.aioError() != einprogress) {
                 wakeCb.aioReturn();
                 wakePending.set(false);
                 submitWakeRead();
@@ -264,13 +314,14 @@ final class PosixAioReaper implements Runnable {
     }
 
     /**
-     * Writes [wake-up, every watched request still in progress] into the suspend list and returns the entry
+     * Writes [wake-up if {@link #wakeByRead}, every watched request still in progress] into the suspend list and
+     * returns the entry
      * count, or -1 when a watch has no request in progress any more (it finished after
      * {@link #reapFinished()} looked at it; sleeping now would miss it). Finished entries of a partly
      * finished lio batch are left out: they would make {@code aio_suspend} return at once, forever.
      */
     private int fillList() {
-        int n = 1;
+        int n = wakeByRead ? 1 : 0;
         for (Watch w : watching) {
             n += w.cbs.length;
         }
@@ -281,16 +332,18 @@ final class PosixAioReaper implements Runnable {
             list = bigger;
             listCapacity = cap;
         }
-        long p = list;
-        NativeMemory.putLong(p, wakeCb.address());
-        long[] keys = perFdFifo ? new long[n - 1] : null;
+        int entries = 0;
+        if (wakeByRead) {
+            NativeMemory.putLong(list, wakeCb.address());
+            entries = 1;
+        }
+        long[] keys = perFdFifo ? new long[n] : null;
         int k = 0;
         for (Watch w : watching) {
             boolean any = false;
             for (AioControlBlock cb : w.cbs) {
                 if (cb.aioErrorShared() == einprogress) {
-                    p += 8;
-                    NativeMemory.putLong(p, cb.address());
+                    NativeMemory.putLong(list + 8L * entries++, cb.address());
                     any = true;
                     if (keys != null) {
                         keys[k++] = key(w.driver, cb);
@@ -306,13 +359,14 @@ final class PosixAioReaper implements Runnable {
             java.util.Arrays.sort(sorted);
             sleepKeys = sorted;
         }
-        return (int) ((p - list) / 8) + 1;
+        return entries;
     }
 
     /** A snapshot for diagnostics (racy by nature). */
     String debugState() {
         return "sleeping=" + sleeping + " wakePending=" + wakePending.get() + " incoming=" + incoming.size()
-                + " watching=" + watching.size() + " wakeCb.error=" + wakeCb.aioErrorShared();
+                + " watching=" + watching.size()
+                + (wakeByRead ? " wakeCb.error=" + wakeCb.aioErrorShared() : " timed wake");
     }
 
     @Override

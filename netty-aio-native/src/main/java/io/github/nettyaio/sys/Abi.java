@@ -23,7 +23,9 @@ public final class Abi {
         /** Linux with glibc: POSIX AIO implemented in user space by glibc's thread pool. */
         LINUX_GLIBC,
         /** FreeBSD: kernel POSIX AIO with kqueue notification ({@code SIGEV_KEVENT}). */
-        FREEBSD
+        FREEBSD,
+        /** macOS: kernel POSIX AIO (XNU), on regular files only, without kqueue notification. */
+        DARWIN
     }
 
     private final String id;
@@ -47,13 +49,13 @@ public final class Abi {
         this.kevent = kevent;
         this.iovec = Objects.requireNonNull(iovec, "iovec");
         this.timespec = Objects.requireNonNull(timespec, "timespec");
-        this.stat = Objects.requireNonNull(stat, "stat");
+        this.stat = stat;
         this.constants = Objects.requireNonNull(constants, "constants");
     }
 
     /**
-     * Returns every platform ABI netty-aio claims: FreeBSD 13, 14 and 15 on amd64 and arm64, and Linux
-     * glibc on x86_64 and aarch64.
+     * Returns every platform ABI netty-aio claims: FreeBSD 13, 14 and 15 on amd64 and arm64, Linux glibc on
+     * x86_64 and aarch64, and macOS on arm64 and x86_64.
      */
     public static List<Abi> all() {
         return Holder.ALL;
@@ -83,7 +85,7 @@ public final class Abi {
         return family;
     }
 
-    /** The OS major version this ABI describes (FreeBSD: 13, 14, 15; Linux: 0, meaning any). */
+    /** The OS major version this ABI describes (FreeBSD: 13, 14, 15; Linux and macOS: 0, meaning any). */
     public int osMajor() {
         return osMajor;
     }
@@ -128,9 +130,27 @@ public final class Abi {
     /**
      * {@code struct stat} (only {@code st_size}, for {@code fstat}). Not in {@code shared/abi}: glibc's is
      * checked at run time on Linux (a real {@code fstat}); FreeBSD's is read from its headers, never run.
+     *
+     * @throws UnsupportedOperationException where netty-aio binds no {@code fstat} ({@link #hasFstat()})
      */
     public StructLayout stat() {
+        if (stat == null) {
+            throw new UnsupportedOperationException(id + ": netty-aio binds no fstat here");
+        }
         return stat;
+    }
+
+    /** Whether file sizes come from {@code fstat} ({@link #stat()}); else from {@code lseek(SEEK_END)}. */
+    public boolean hasFstat() {
+        return stat != null;
+    }
+
+    /**
+     * Whether the kernel implements POSIX AIO (FreeBSD, macOS), rather than a C library in threads (glibc):
+     * {@code AioEngine.AUTO} prefers it to blocking I/O only then.
+     */
+    public boolean hasKernelAio() {
+        return family != Family.LINUX_GLIBC;
     }
 
     /** The platform's numeric constants. */
@@ -158,6 +178,7 @@ public final class Abi {
                 FreeBsdAbi.create(13, "amd64"), FreeBsdAbi.create(13, "arm64"),
                 FreeBsdAbi.create(14, "amd64"), FreeBsdAbi.create(14, "arm64"),
                 FreeBsdAbi.create(15, "amd64"), FreeBsdAbi.create(15, "arm64"),
-                GlibcAbi.create("x86_64"), GlibcAbi.create("aarch64"));
+                GlibcAbi.create("x86_64"), GlibcAbi.create("aarch64"),
+                DarwinAbi.create("arm64"), DarwinAbi.create("x86_64"));
     }
 }

@@ -11,9 +11,9 @@ import java.util.Locale;
 /**
  * What the running platform is, and which {@link Abi} describes it.
  *
- * <p>Recognised: FreeBSD 13 and later (amd64, arm64), Linux with glibc (x86_64, aarch64), and macOS
- * (kqueue exists but has no kqueue AIO; netty-aio has no verified ABI for it, so only engines that need no
- * ABI table run there). Everything else is {@link Os#OTHER}.
+ * <p>Recognised: FreeBSD 13 and later (amd64, arm64), Linux with glibc (x86_64, aarch64), and macOS (arm64,
+ * x86_64; kernel POSIX AIO without kqueue AIO, its ABI read from XNU's headers and never run). Everything else
+ * is {@link Os#OTHER}.
  */
 public final class Platform {
     /** Operating systems netty-aio tells apart. */
@@ -22,7 +22,7 @@ public final class Platform {
         LINUX,
         /** FreeBSD. */
         FREEBSD,
-        /** macOS: recognised, no ABI table. */
+        /** macOS (its {@link Abi} is from XNU's headers, never run). */
         MACOS,
         /** Anything else. */
         OTHER
@@ -132,6 +132,11 @@ public final class Platform {
                 }
                 // FreeBSD keeps its syscall ABI stable; releases after 15 use the newest table we have.
                 return "freebsd" + Math.min(OS_MAJOR, 15) + "-" + bsdArch;
+            case MACOS:
+                if (ARCH.equals("aarch64") || ARCH.equals("x86_64")) {
+                    return "macos-" + (ARCH.equals("aarch64") ? "arm64" : "x86_64");
+                }
+                return "!" + where;
             default:
                 return "!" + where;
         }

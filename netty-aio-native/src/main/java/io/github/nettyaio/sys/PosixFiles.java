@@ -186,6 +186,10 @@ public final class PosixFiles {
             } else if (o == StandardOpenOption.SYNC) {
                 extra |= c.O_SYNC;
             } else if (o == AioOpenOption.DIRECT) {
+                if (!AbiConstants.defined(c.O_DIRECT)) {
+                    throw new UnsupportedOperationException("AioOpenOption.DIRECT: " + Platform.describe()
+                            + " has no O_DIRECT");
+                }
                 extra |= c.O_DIRECT;
             } else {
                 throw new UnsupportedOperationException("open option not supported by netty-aio: " + o);
@@ -227,7 +231,7 @@ public final class PosixFiles {
      */
     public static long size(FileDescriptor fd) throws IOException {
         Abi abi = Platform.abi();
-        if (FSTAT) {
+        if (FSTAT && abi.hasFstat()) {
             long buf = NativeMemory.allocateZeroed(abi.stat().size());
             try {
                 if (Fstat.fstat(fd.intValue(), buf) != 0) {

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every layout and constant the JNA layer uses, for every platform netty-aio claims (including the ones
- * that can't run here), equals the facts in {@code shared/abi/}.
+ * that can't run here), equals the facts in {@code shared/abi/} (macOS: in this module's {@code abi-macos/}
+ * test resources, from XNU's headers, whose layouts {@code src/test/abi/macos-abi.c} checks with clang).
  */
 class AbiTest {
     static List<Abi> abis() {
@@ -35,11 +36,12 @@ class AbiTest {
     }
 
     @Test
-    void claimsTheEightPlatforms() {
+    void claimsTheTenPlatforms() {
         Set<String> ids = Abi.all().stream().map(Abi::id).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(List.of(
                 "freebsd13-amd64", "freebsd13-arm64", "freebsd14-amd64", "freebsd14-arm64",
-                "freebsd15-amd64", "freebsd15-arm64", "linux-glibc-x86_64", "linux-glibc-aarch64")), ids);
+                "freebsd15-amd64", "freebsd15-arm64", "linux-glibc-x86_64", "linux-glibc-aarch64",
+                "macos-arm64", "macos-x86_64")), ids);
     }
 
     @Test
@@ -62,7 +64,7 @@ class AbiTest {
      * What the tables don't describe: glibc's {@code struct iovec} ({@code {void *, size_t}} on LP64, checked at
      * run time by {@code PosixAioTest}: a real preadv through it) and {@code struct stat} everywhere (glibc's
      * {@code st_size} is checked at run time by {@code PosixFilesTest}: a real fstat; FreeBSD's is from its
-     * headers only). Nothing else may escape the table comparison.
+     * headers only; macOS binds none). Nothing else may escape the table comparison.
      */
     @Test
     void onlyIovecOnGlibcAndStatAreUnverifiedByTheTables() throws IOException {
@@ -145,5 +147,15 @@ class AbiTest {
         assertFalse(Abi.byId("linux-glibc-x86_64").hasKqueueAio());
         assertFalse(Abi.byId("linux-glibc-x86_64").hasVectoredAio());
         assertFalse(Abi.byId("linux-glibc-x86_64").hasKqueue());
+        assertFalse(Abi.byId("linux-glibc-x86_64").hasKernelAio());
+        assertTrue(Abi.byId("freebsd14-amd64").hasKernelAio());
+        for (String mac : List.of("macos-arm64", "macos-x86_64")) {
+            Abi abi = Abi.byId(mac);
+            assertTrue(abi.hasKernelAio(), mac);
+            assertFalse(abi.hasKqueueAio(), mac);
+            assertFalse(abi.hasVectoredAio(), mac);
+            assertFalse(abi.hasFstat(), mac);
+            assertFalse(AbiConstants.defined(abi.constants().O_DIRECT), mac);
+        }
     }
 }

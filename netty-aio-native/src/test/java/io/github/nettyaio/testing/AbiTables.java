@@ -63,9 +63,31 @@ public final class AbiTables {
                 + "; the ABI tables are expected at ../shared/abi from the project root");
     }
 
-    /** Loads the tables from {@link #locate()}. */
+    /**
+     * Loads the tables from {@link #locate()}, plus this project's own tables for platforms {@code shared/abi}
+     * doesn't describe ({@code abi-macos/} among the test resources: macOS, read from XNU's headers and checked
+     * with clang's macOS targets, never run).
+     */
     public static AbiTables load() throws IOException {
-        return load(locate());
+        AbiTables shared = load(locate());
+        java.net.URL own = AbiTables.class.getResource("/abi-macos/layouts.tsv");
+        if (own == null) {
+            throw new IllegalStateException("abi-macos/layouts.tsv missing from the test resources");
+        }
+        AbiTables macos;
+        try {
+            macos = load(Paths.get(own.toURI()).getParent());
+        } catch (java.net.URISyntaxException | java.nio.file.FileSystemNotFoundException e) {
+            throw new IOException("abi-macos tables not readable at " + own, e);
+        }
+        for (String platform : macos.platforms()) {
+            if (shared.platforms().contains(platform)) {
+                throw new IllegalStateException(platform + " is in shared/abi and abi-macos");
+            }
+        }
+        shared.layouts.putAll(macos.layouts);
+        shared.constants.putAll(macos.constants);
+        return shared;
     }
 
     /** Loads {@code layouts.tsv} and {@code constants.tsv} from {@code dir}. */
@@ -111,11 +133,7 @@ public final class AbiTables {
             out.add(id + ": no rows in the tables");
             return out;
         }
-        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec(),
-                abi.stat()));
-        if (abi.hasKqueue()) {
-            structs.add(abi.kevent());
-        }
+        List<StructLayout> structs = structs(abi);
         for (StructLayout s : structs) {
             if (!describes(l, s.cName())) {
                 continue; // reported by unverifiedStructs()
@@ -152,17 +170,25 @@ public final class AbiTables {
     public List<String> unverifiedStructs(Abi abi) {
         List<String> out = new ArrayList<>();
         Map<String, long[]> l = layouts.getOrDefault(abi.id(), Map.of());
-        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec(),
-                abi.stat()));
-        if (abi.hasKqueue()) {
-            structs.add(abi.kevent());
-        }
+        List<StructLayout> structs = structs(abi);
         for (StructLayout s : structs) {
             if (!describes(l, s.cName())) {
                 out.add(abi.id() + ":" + s.cName());
             }
         }
         return out;
+    }
+
+    /** The structures {@code abi} uses. */
+    private static List<StructLayout> structs(Abi abi) {
+        List<StructLayout> structs = new ArrayList<>(List.of(abi.aiocb(), abi.sigevent(), abi.iovec(), abi.timespec()));
+        if (abi.hasFstat()) {
+            structs.add(abi.stat());
+        }
+        if (abi.hasKqueue()) {
+            structs.add(abi.kevent());
+        }
+        return structs;
     }
 
     private static boolean describes(Map<String, long[]> table, String struct) {

@@ -31,8 +31,8 @@ final class FileEngines {
                 if (isFreeBsdKqueueLoop(loop)) {
                     return AioEngine.KQUEUE_AIO;
                 }
-                if (Platform.os() == Platform.Os.FREEBSD && Platform.hasAbi()) {
-                    return AioEngine.POSIX_AIO;
+                if (Platform.hasAbi() && Platform.abi().hasKernelAio()) {
+                    return AioEngine.POSIX_AIO;   // FreeBSD without a kqueue loop, macOS
                 }
                 return AioEngine.BLOCKING;
             case IO_URING:
