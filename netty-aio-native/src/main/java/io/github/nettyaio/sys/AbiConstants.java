@@ -147,6 +147,27 @@ public final class AbiConstants {
     public final int O_CLOEXEC;
 
     /**
+     * A new table holding the values every platform netty-aio supports shares: the classic errno values
+     * ({@link Errno}: the same from Version 7 Unix on) and the access modes {@code O_RDONLY}, {@code O_WRONLY},
+     * {@code O_RDWR}. Each platform's ABI adds its own to it.
+     */
+    static Map<String, Integer> common() {
+        Map<String, Integer> c = new java.util.HashMap<>();
+        c.put("EINTR", Errno.EINTR);
+        c.put("EIO", Errno.EIO);
+        c.put("EBADF", Errno.EBADF);
+        c.put("ENOMEM", Errno.ENOMEM);
+        c.put("EFAULT", Errno.EFAULT);
+        c.put("EINVAL", Errno.EINVAL);
+        c.put("EFBIG", Errno.EFBIG);
+        c.put("ENOSPC", Errno.ENOSPC);
+        c.put("O_RDONLY", 0);
+        c.put("O_WRONLY", 1);
+        c.put("O_RDWR", 2);
+        return c;
+    }
+
+    /**
      * Creates the constants of one platform from a name → value table.
      *
      * @param values the platform's values; a name that is absent gets {@link #NA}

@@ -4,7 +4,6 @@
  */
 package io.github.nettyaio.sys;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +43,7 @@ final class FreeBsdAbi {
                 new StructField("fflags", 12, 4),
                 new StructField("data", 16, 8),
                 new StructField("udata", 24, 8)));
-        Map<String, Integer> c = new HashMap<>();
+        Map<String, Integer> c = AbiConstants.common();
         c.put("SIGEV_NONE", 0);
         c.put("SIGEV_SIGNAL", 1);
         c.put("SIGEV_THREAD", 2);
@@ -74,23 +73,12 @@ final class FreeBsdAbi {
         c.put("AIO_CANCELED", 1);
         c.put("AIO_NOTCANCELED", 2);
         c.put("AIO_ALLDONE", 3);
-        c.put("EINTR", 4);
-        c.put("EIO", 5);
-        c.put("EBADF", 9);
-        c.put("ENOMEM", 12);
-        c.put("EFAULT", 14);
-        c.put("EINVAL", 22);
-        c.put("EFBIG", 27);
-        c.put("ENOSPC", 28);
         c.put("EAGAIN", 35);
         c.put("EINPROGRESS", 36);
         c.put("EOPNOTSUPP", 45);
         c.put("ENOSYS", 78);
         c.put("EOVERFLOW", 84);
         c.put("ECANCELED", 85);
-        c.put("O_RDONLY", 0);
-        c.put("O_WRONLY", 1);
-        c.put("O_RDWR", 2);
         c.put("O_NONBLOCK", 0x4);
         c.put("O_APPEND", 0x8);
         c.put("O_SYNC", 0x80);

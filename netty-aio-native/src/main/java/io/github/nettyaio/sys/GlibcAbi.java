@@ -4,7 +4,6 @@
  */
 package io.github.nettyaio.sys;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +48,7 @@ final class GlibcAbi {
                 new StructField("sigev_value", 0, 8),
                 new StructField("sigev_signo", 8, 4),
                 new StructField("sigev_notify", 12, 4)));
-        Map<String, Integer> c = new HashMap<>();
+        Map<String, Integer> c = AbiConstants.common();
         c.put("SIGEV_SIGNAL", 0);
         c.put("SIGEV_NONE", 1);
         c.put("SIGEV_THREAD", 2);
@@ -61,23 +60,12 @@ final class GlibcAbi {
         c.put("AIO_CANCELED", 0);
         c.put("AIO_NOTCANCELED", 1);
         c.put("AIO_ALLDONE", 2);
-        c.put("EINTR", 4);
-        c.put("EIO", 5);
-        c.put("EBADF", 9);
-        c.put("ENOMEM", 12);
-        c.put("EFAULT", 14);
-        c.put("EINVAL", 22);
-        c.put("EFBIG", 27);
-        c.put("ENOSPC", 28);
         c.put("EAGAIN", 11);
         c.put("EINPROGRESS", 115);
         c.put("EOPNOTSUPP", 95);
         c.put("ENOSYS", 38);
         c.put("EOVERFLOW", 75);
         c.put("ECANCELED", 125);
-        c.put("O_RDONLY", 0);
-        c.put("O_WRONLY", 1);
-        c.put("O_RDWR", 2);
         c.put("O_CREAT", 0x40);
         c.put("O_EXCL", 0x80);
         c.put("O_TRUNC", 0x200);

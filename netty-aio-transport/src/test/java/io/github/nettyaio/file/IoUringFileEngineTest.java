@@ -126,6 +126,20 @@ class IoUringFileEngineTest {
         return fd;
     }
 
+    /** A pipe, closed after the test; a read of its empty read end stays in flight until data or a cancel. */
+    private FileDescriptor[] pipe() throws Exception {
+        FileDescriptor[] pipe = FileDescriptor.pipe();
+        toClose.add(pipe[0]::close);
+        toClose.add(pipe[1]::close);
+        return pipe;
+    }
+
+    /** Not a sleep: a sync through the loop and the ring, after which what was issued before is surely submitted. */
+    private void roundTrip(IoEventLoop loop, IoUringFileEngine engine) throws Exception {
+        int other = open("round-trip.bin").intValue();
+        assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+    }
+
     private static ByteBuf directBuffer(int size) {
         ByteBuf b = Unpooled.directBuffer(size);
         assumeTrue(b.hasMemoryAddress(), "needs direct buffers with a memory address");
@@ -275,16 +289,12 @@ class IoUringFileEngineTest {
     void cancelAllCancelsAPendingRead(String kind) throws Exception {
         IoEventLoop loop = loop(kind);
         IoUringFileEngine engine = engine(loop);
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        toClose.add(pipe[0]::close);
-        toClose.add(pipe[1]::close);
+        FileDescriptor[] pipe = pipe();
         ByteBuf buf = directBuffer(64);
         try {
             Promise<Long> first = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
             Promise<Long> second = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
-            // Not a sleep: a round trip through the loop (and the ring) so the reads are surely submitted.
-            int other = open("x").intValue();
-            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            roundTrip(loop, engine);
             assertTrue(!first.isDone() && !second.isDone(), "pipe reads completed early");
 
             loop.execute(engine::cancelAll);
@@ -309,14 +319,11 @@ class IoUringFileEngineTest {
     void handleNeverThrowsAndIgnoresStrayCompletions(String kind) throws Exception {
         IoEventLoop loop = loop(kind);
         IoUringFileEngine engine = engine(loop);
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        toClose.add(pipe[0]::close);
-        toClose.add(pipe[1]::close);
+        FileDescriptor[] pipe = pipe();
         ByteBuf buf = directBuffer(64);
         try {
             Promise<Long> pending = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
-            int other = open("x").intValue();
-            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));   // the read is surely submitted
+            roundTrip(loop, engine);
             assertTrue(!pending.isDone(), "pipe read completed early");
 
             byte read = IoUringFileEngine.IORING_OP_READ;
@@ -338,8 +345,7 @@ class IoUringFileEngineTest {
                     handle.handle(null, stray);
                 }
             }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            // A round trip through the file's loop and the ring: had a stray completed the read, it would be done now.
-            assertEquals(0, run(loop, d -> engine.sync(other, false, d)));
+            roundTrip(loop, engine);   // had a stray completed the read, it would be done now
             assertTrue(!pending.isDone(), "a stray completion completed the read in flight: " + pending);
 
             byte[] data = new byte[64];
@@ -374,9 +380,7 @@ class IoUringFileEngineTest {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         int chunk = IoUringFileEngine.DIRECT_SUBMIT_CHUNK;
         int n = 10;
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        toClose.add(pipe[0]::close);
-        toClose.add(pipe[1]::close);
+        FileDescriptor[] pipe = pipe();
         int other = open("x").intValue();
         ByteBuf buf = directBuffer(2 * n);
         try {
@@ -437,9 +441,7 @@ class IoUringFileEngineTest {
     void ringShutdownCancelsInFlight() throws Exception {
         IoEventLoop loop = loop("io_uring");
         IoUringFileEngine engine = engine(loop);
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        toClose.add(pipe[0]::close);
-        toClose.add(pipe[1]::close);
+        FileDescriptor[] pipe = pipe();
         ByteBuf buf = directBuffer(64);
         try {
             Promise<Long> pending = start(loop, d -> engine.read(pipe[0].intValue(), buf.memoryAddress(), 64, 0, d));
