@@ -315,8 +315,7 @@ final class PosixAioReaper implements Runnable {
 
     /**
      * Writes [wake-up if {@link #wakeByRead}, every watched request still in progress] into the suspend list and
-     * returns the entry
-     * count, or -1 when a watch has no request in progress any more (it finished after
+     * returns the entry count, or -1 when a watch has no request in progress any more (it finished after
      * {@link #reapFinished()} looked at it; sleeping now would miss it). Finished entries of a partly
      * finished lio batch are left out: they would make {@code aio_suspend} return at once, forever.
      */
