@@ -25,7 +25,7 @@ import java.util.Set;
  * {@link #write(Path, OpenOption...)}).
  *
  * <pre>{@code
- * new Bootstrap().group(loop).channel(AioFileChannel.class).handler(...)
+ * new Bootstrap().group(loop).channel(AioFileChannel.class).handler(lineHandler)
  *         .connect(AioFileAddress.read(Paths.get("access.log")));
  * }</pre>
  */

@@ -47,7 +47,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <pre>{@code
  * new Bootstrap().group(loop).channel(AioFileChannel.class)
  *         .option(AioFileChannelOption.CHUNK_SIZE, 128 * 1024)
- *         .handler(new ChannelInitializer<AioFileChannel>() { ... })
+ *         .handler(new ChannelInitializer<AioFileChannel>() {
+ *             protected void initChannel(AioFileChannel ch) {
+ *                 ch.pipeline().addLast(new LineBasedFrameDecoder(8192), lineHandler);
+ *             }
+ *         })
  *         .connect(AioFileAddress.read(Paths.get("access.log")));
  * }</pre>
  *

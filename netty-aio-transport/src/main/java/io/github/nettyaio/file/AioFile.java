@@ -12,6 +12,8 @@ import io.github.nettyaio.sys.Platform;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
@@ -40,9 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * netty-aio, like tokio-file's {@code File} in Netty's idiom.
  *
  * <pre>{@code
- * AioFile file = AioFile.open(channel.eventLoop(), path, StandardOpenOption.READ);
- * file.read(buf, 0).addListener(f -> {        // runs on channel.eventLoop()
- *     if (f.isSuccess()) { int n = (Integer) f.getNow(); ... }
+ * AioFile.openAsync(channel, path, StandardOpenOption.READ).addListener((Future<AioFile> opened) -> {
+ *     AioFile file = opened.getNow();                 // null if opened.cause() != null
+ *     file.read(buf, 0).addListener(f -> {            // runs on channel.eventLoop()
+ *         if (f.isSuccess()) { int n = (Integer) f.getNow(); ... }
+ *     });
  * });
  * }</pre>
  *
@@ -85,7 +89,7 @@ public final class AioFile implements Closeable {
     /** The alignment staging memory gets for O_DIRECT files (safe for every common device). */
     static final int DIRECT_ALIGNMENT = 4096;
 
-    private final IoEventLoop loop;
+    private final EventLoop loop;
     private final PosixFileDescriptor fd;
     private final int fdInt;
     private final String path;
@@ -107,7 +111,7 @@ public final class AioFile implements Closeable {
     private Op<?> opsHead;
     private final FutureListener<Object> loopTerminated = f -> loopTerminated();
 
-    private AioFile(IoEventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
+    private AioFile(EventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
         this.loop = loop;
         this.fd = fd;
         this.fdInt = fd.intValue();
@@ -117,42 +121,90 @@ public final class AioFile implements Closeable {
         this.alignment = fd.isDirect() ? DIRECT_ALIGNMENT : 1;
         this.directIoAlignment = fd.isDirect() ? PosixFiles.directIoAlignment(fd) : 0;
         this.closeFuture = new LoopPromise<>(loop);
-        loop.terminationFuture().addListener(loopTerminated);
+        LoopTermination.listen(loop, loopTerminated);
         engine.whenAbandoned(() -> closeFuture.tryFailure(new IOException("operations on " + path + " were "
                 + "abandoned in flight (their " + engine.kind() + " ring shut down first): the descriptor and their "
                 + "buffers are deliberately leaked, never freed under the kernel")));
     }
 
     /** For engine tests: an {@code AioFile} over {@code fd} doing its I/O through {@code engine}. */
-    static AioFile withEngine(IoEventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
+    static AioFile withEngine(EventLoop loop, PosixFileDescriptor fd, FileEngine engine) {
         return new AioFile(loop, fd, engine);
     }
 
     /**
      * Opens {@code path} for I/O on {@code loop} with the engine {@link AioEngine#AUTO} picks.
      *
-     * @see #open(IoEventLoop, Path, AioEngine, OpenOption...)
+     * @see #open(EventLoop, Path, AioEngine, OpenOption...)
      */
     public static AioFile open(IoEventLoop loop, Path path, OpenOption... options) throws IOException {
+        return open((EventLoop) loop, path, AioEngine.AUTO, options);
+    }
+
+    /**
+     * Opens {@code path} for I/O on {@code loop}, any {@link EventLoop}, with the engine {@link AioEngine#AUTO}
+     * picks ({@link AioEngine#BLOCKING} on a loop that is not an {@link IoEventLoop}).
+     *
+     * @see #open(EventLoop, Path, AioEngine, OpenOption...)
+     */
+    public static AioFile open(EventLoop loop, Path path, OpenOption... options) throws IOException {
         return open(loop, path, AioEngine.AUTO, options);
     }
 
     /**
+     * Opens {@code path} for I/O on {@code channel}'s event loop with the engine {@link AioEngine#AUTO} picks.
+     *
+     * @throws IllegalStateException {@code channel} is not registered with an event loop yet
+     * @see #open(EventLoop, Path, AioEngine, OpenOption...)
+     */
+    public static AioFile open(Channel channel, Path path, OpenOption... options) throws IOException {
+        return open(channel.eventLoop(), path, AioEngine.AUTO, options);
+    }
+
+    /**
+     * Opens {@code path} for I/O on {@code channel}'s event loop with {@code engine}.
+     *
+     * @throws IllegalStateException {@code channel} is not registered with an event loop yet
+     * @see #open(EventLoop, Path, AioEngine, OpenOption...)
+     */
+    public static AioFile open(Channel channel, Path path, AioEngine engine, OpenOption... options)
+            throws IOException {
+        return open(channel.eventLoop(), path, engine, options);
+    }
+
+    /**
+     * Opens {@code path} for I/O on {@code loop} with {@code engine}.
+     *
+     * @see #open(EventLoop, Path, AioEngine, OpenOption...)
+     */
+    public static AioFile open(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options)
+            throws IOException {
+        return open((EventLoop) loop, path, engine, options);
+    }
+
+    /**
      * Opens {@code path} for I/O on {@code loop} with {@code engine}. The {@code open(2)} itself runs on the
-     * calling thread (it may block on the disk: call it off the event loop where that matters).
+     * calling thread (it may block on the disk: on an event loop, use {@link #openAsync} instead).
+     *
+     * <p>Any {@link IoEventLoop} (NIO, epoll, io_uring, kqueue) hosts every engine its platform has. A loop that
+     * is not one, such as an {@code EmbeddedChannel}'s or a {@code DefaultEventLoop}, gets {@link AioEngine#BLOCKING}:
+     * the I/O runs on netty-aio's blocking pool and the futures still complete on {@code loop}. That is what
+     * lets a handler using {@code AioFile} be tested with an {@code EmbeddedChannel}, whose loop runs a
+     * completion only when the test calls {@code channel.runPendingTasks()}.
      *
      * <p>Options: {@code READ} (default), {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
      * {@code TRUNCATE_EXISTING}, {@code DSYNC}, {@code SYNC} and {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}.
      *
      * @throws IllegalArgumentException      {@code APPEND} (positional writes ignore it) or contradictory options
      * @throws UnsupportedOperationException the engine can't run on this platform or loop (the message says
-     *                                       why), or an unsupported option
+     *                                       why; e.g. {@code IO_URING} on a loop that is not an
+     *                                       {@link IoEventLoop}), or an unsupported option
      * @throws java.nio.file.NoSuchFileException and the other errno-mapped exceptions of {@link PosixFiles#open}
      * @throws IOException                   a path without positions (a FIFO, socket or terminal: refused at
      *                                       once, a FIFO never waited on; see {@link PosixFiles#openPositional}),
      *                                       or the engine could not be set up
      */
-    public static AioFile open(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options)
+    public static AioFile open(EventLoop loop, Path path, AioEngine engine, OpenOption... options)
             throws IOException {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(engine, "engine");
@@ -178,14 +230,55 @@ public final class AioFile implements Closeable {
     }
 
     /**
-     * Opens {@code path} like {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)}, without blocking the
+     * Opens {@code path} like {@link #openAsync(EventLoop, Path, AioEngine, OpenOption...)} with the engine
+     * {@link AioEngine#AUTO} picks.
+     */
+    public static Future<AioFile> openAsync(EventLoop loop, Path path, OpenOption... options) {
+        return openAsync(loop, path, AioEngine.AUTO, options);
+    }
+
+    /**
+     * Opens {@code path} like {@link #openAsync(EventLoop, Path, AioEngine, OpenOption...)} on {@code channel}'s
+     * event loop, with the engine {@link AioEngine#AUTO} picks: the call a handler makes.
+     *
+     * <pre>{@code
+     * AioFile.openAsync(ctx.channel(), path).addListener((Future<AioFile> f) -> {   // on ctx.channel()'s loop
+     *     if (f.isSuccess()) { AioFile file = f.getNow(); ... } else { ctx.fireExceptionCaught(f.cause()); }
+     * });
+     * }</pre>
+     *
+     * @throws IllegalStateException {@code channel} is not registered with an event loop yet
+     */
+    public static Future<AioFile> openAsync(Channel channel, Path path, OpenOption... options) {
+        return openAsync(channel.eventLoop(), path, AioEngine.AUTO, options);
+    }
+
+    /**
+     * Opens {@code path} like {@link #openAsync(EventLoop, Path, AioEngine, OpenOption...)} on {@code channel}'s
+     * event loop.
+     *
+     * @throws IllegalStateException {@code channel} is not registered with an event loop yet
+     */
+    public static Future<AioFile> openAsync(Channel channel, Path path, AioEngine engine, OpenOption... options) {
+        return openAsync(channel.eventLoop(), path, engine, options);
+    }
+
+    /**
+     * Opens {@code path} like {@link #openAsync(EventLoop, Path, AioEngine, OpenOption...)}.
+     */
+    public static Future<AioFile> openAsync(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options) {
+        return openAsync((EventLoop) loop, path, engine, options);
+    }
+
+    /**
+     * Opens {@code path} like {@link #open(EventLoop, Path, AioEngine, OpenOption...)}, without blocking the
      * calling thread: {@code open(2)} (which may wait for the disk) runs on netty-aio's blocking pool, so an event
      * loop may call this. The future completes in a task of {@code loop} (so {@code isDone()}, {@code sync()} and
      * listeners all see the completion on the loop's thread, like every other future of this class). Cancelling
      * it before it completes closes the file once it is open.
      *
      * @return a future completing on {@code loop}'s thread with the open file, or failing with what
-     *         {@link #open(IoEventLoop, Path, AioEngine, OpenOption...)} throws (e.g.
+     *         {@link #open(EventLoop, Path, AioEngine, OpenOption...)} throws (e.g.
      *         {@link java.nio.file.NoSuchFileException}, {@link IllegalArgumentException} for {@code APPEND},
      *         {@link UnsupportedOperationException}), or with an {@link IOException} when {@code loop} shut down
      *         meanwhile (a file opened by then is closed; the future is then completed on Netty's
@@ -193,7 +286,7 @@ public final class AioFile implements Closeable {
      * @throws NullPointerException {@code loop}, {@code path}, {@code engine}, {@code options} or one of the
      *                              options is null (thrown at once, as {@code open} does)
      */
-    public static Future<AioFile> openAsync(IoEventLoop loop, Path path, AioEngine engine, OpenOption... options) {
+    public static Future<AioFile> openAsync(EventLoop loop, Path path, AioEngine engine, OpenOption... options) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(engine, "engine");
@@ -227,21 +320,21 @@ public final class AioFile implements Closeable {
      * {@code loop}. If the loop rejects the task, or terminates without running it (a task queued during its last
      * moments is dropped), the promise fails instead and {@code file} is closed.
      */
-    private static void completeOnLoop(IoEventLoop loop, Promise<AioFile> promise, AioFile file, Throwable failure) {
+    private static void completeOnLoop(EventLoop loop, Promise<AioFile> promise, AioFile file, Throwable failure) {
         FutureListener<Object> terminated = t -> failOpen(promise, file, failure, null);
         Runnable complete = () -> {
-            loop.terminationFuture().removeListener(terminated);
+            LoopTermination.unlisten(loop, terminated);
             if (failure != null) {
                 promise.tryFailure(failure);
             } else if (!promise.trySuccess(file)) {
                 file.closeAsync(); // cancelled meanwhile
             }
         };
-        loop.terminationFuture().addListener(terminated);
+        LoopTermination.listen(loop, terminated);
         try {
             loop.execute(complete);
         } catch (RejectedExecutionException e) {
-            loop.terminationFuture().removeListener(terminated);
+            LoopTermination.unlisten(loop, terminated);
             failOpen(promise, file, failure, e);
         }
     }
@@ -261,11 +354,14 @@ public final class AioFile implements Closeable {
         promise.tryFailure(new IOException("event loop " + file.loop + " shut down while opening " + file.path, why));
     }
 
-    private static FileEngine createOnLoop(AioEngine kind, IoEventLoop loop, boolean oDirect) throws IOException {
+    private static FileEngine createOnLoop(AioEngine kind, EventLoop loop, boolean oDirect) throws IOException {
         if (loop.inEventLoop()) {
             return FileEngines.create(kind, loop, oDirect);
         }
         if (FileEngines.createsOnAnyThread(kind, loop)) {
+            if (loop.isShuttingDown()) {
+                throw new IOException("event loop " + loop + " is shut down");
+            }
             try {
                 return FileEngines.create(kind, loop, oDirect);
             } catch (RejectedExecutionException e) {
@@ -298,8 +394,22 @@ public final class AioFile implements Closeable {
         return engine.kind();
     }
 
-    /** The event loop every future of this file completes on. */
+    /**
+     * The event loop every future of this file completes on, when it is an {@link IoEventLoop}.
+     *
+     * @throws IllegalStateException the file was opened on a loop that is not an {@link IoEventLoop} (see
+     *                               {@link #executor()}, which works for every file)
+     */
     public IoEventLoop eventLoop() {
+        if (!(loop instanceof IoEventLoop)) {
+            throw new IllegalStateException(this + " completes on " + loop.getClass().getName()
+                    + ", which is not an IoEventLoop: use executor()");
+        }
+        return (IoEventLoop) loop;
+    }
+
+    /** The event loop every future of this file completes on: the one it was opened with. */
+    public EventLoop executor() {
         return loop;
     }
 
@@ -325,7 +435,7 @@ public final class AioFile implements Closeable {
      * Reads once into {@code dst}, up to its writable bytes, from {@code position}. May read fewer bytes than
      * asked anywhere in the file.
      *
-     * @return a future (completing on {@link #eventLoop()}) with the bytes read, -1 when {@code position} is at
+     * @return a future (completing on {@link #executor()}) with the bytes read, -1 when {@code position} is at
      *         or past EOF, 0 when {@code dst} has no writable bytes
      */
     public Future<Integer> read(ByteBuf dst, long position) {
@@ -552,7 +662,7 @@ public final class AioFile implements Closeable {
      * Stops accepting operations, lets every operation issued before finish (each completes with its own
      * result), then closes the descriptor. Idempotent: every call returns the same future.
      *
-     * @return a future completing on {@link #eventLoop()} once the descriptor is closed (failing with the
+     * @return a future completing on {@link #executor()} once the descriptor is closed (failing with the
      *         {@code close(2)} errno, if any); it fails instead, with an {@link IOException}, if the engine
      *         learns that operations in flight will never report (an io_uring loop that terminated with them
      *         on its ring): the descriptor is then deliberately leaked with their buffers
@@ -593,7 +703,7 @@ public final class AioFile implements Closeable {
 
     private void finishClose() {
         Runnable task = () -> {
-            loop.terminationFuture().removeListener(loopTerminated);
+            LoopTermination.unlisten(loop, loopTerminated);
             try {
                 engine.close();
             } catch (Throwable t) {

@@ -5,7 +5,7 @@
 package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.LibC;
-import io.netty.channel.IoEventLoop;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -30,9 +30,10 @@ final class BlockingFileEngine implements FileEngine {
             Math.max(2, Runtime.getRuntime().availableProcessors())));
     private static final Executor POOL = newPool();
 
-    private final IoEventLoop loop;
+    private final EventLoop loop;
 
-    BlockingFileEngine(IoEventLoop loop) {
+    /** An engine completing on {@code loop}, any {@link EventLoop}; may be created on any thread. */
+    BlockingFileEngine(EventLoop loop) {
         this.loop = loop;
     }
 

@@ -5,6 +5,7 @@
 package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.Platform;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.kqueue.KQueueIoHandle;
 import io.netty.channel.uring.IoUring;
@@ -18,11 +19,24 @@ final class FileEngines {
     }
 
     /**
-     * The engine {@code requested} means on {@code loop}.
+     * The engine {@code requested} means on {@code loop}. A loop that is not an {@link IoEventLoop} (an
+     * {@code EmbeddedChannel}'s, a {@code DefaultEventLoop}) can host only {@link AioEngine#BLOCKING}, which
+     * {@link AioEngine#AUTO} then picks.
      *
      * @throws UnsupportedOperationException the platform or loop can't run it, saying why
      */
-    static AioEngine resolve(AioEngine requested, IoEventLoop loop) {
+    static AioEngine resolve(AioEngine requested, EventLoop loop) {
+        if (!(loop instanceof IoEventLoop)) {
+            if (requested == AioEngine.AUTO || requested == AioEngine.BLOCKING) {
+                return AioEngine.BLOCKING;
+            }
+            throw new UnsupportedOperationException(requested + " needs an IoEventLoop (NIO, epoll, io_uring or "
+                    + "kqueue); " + loop.getClass().getName() + " is not one: use AUTO or BLOCKING there");
+        }
+        return resolveOnIoLoop(requested, (IoEventLoop) loop);
+    }
+
+    private static AioEngine resolveOnIoLoop(AioEngine requested, IoEventLoop loop) {
         switch (requested) {
             case AUTO:
                 if (isIoUringLoop(loop) || (Platform.os() == Platform.Os.LINUX && ioUringAvailable())) {
@@ -65,13 +79,13 @@ final class FileEngines {
      * Creates the engine for a file, {@code oDirect} if it is open with {@code O_DIRECT}: on {@code loop}'s thread,
      * or on any thread where {@link #createsOnAnyThread} says so.
      */
-    static FileEngine create(AioEngine kind, IoEventLoop loop, boolean oDirect) throws IOException {
+    static FileEngine create(AioEngine kind, EventLoop loop, boolean oDirect) throws IOException {
         switch (kind) {
             case IO_URING:
-                return IoUringFileEngine.create(loop, oDirect);
+                return IoUringFileEngine.create((IoEventLoop) loop, oDirect);
             case KQUEUE_AIO:
             case POSIX_AIO:
-                return new PosixAioFileEngine(loop, kind);
+                return new PosixAioFileEngine((IoEventLoop) loop, kind);
             case BLOCKING:
                 return new BlockingFileEngine(loop);
             default:
@@ -82,10 +96,14 @@ final class FileEngines {
     /**
      * Whether {@link #create} may be called for {@code kind} off {@code loop}'s thread without waiting for the
      * loop: IO_URING on an io_uring loop, whose registration completes on the loop later (see
-     * {@link IoUringFileEngine#create}). The others are created on the loop's thread.
+     * {@link IoUringFileEngine#create}), and anything on a loop that is not an {@link IoEventLoop} (only
+     * BLOCKING runs there, which holds nothing of the loop's). The others are created on the loop's thread.
      */
-    static boolean createsOnAnyThread(AioEngine kind, IoEventLoop loop) {
-        return kind == AioEngine.IO_URING && isIoUringLoop(loop);
+    static boolean createsOnAnyThread(AioEngine kind, EventLoop loop) {
+        if (!(loop instanceof IoEventLoop)) {
+            return true;
+        }
+        return kind == AioEngine.IO_URING && isIoUringLoop((IoEventLoop) loop);
     }
 
     static boolean isIoUringLoop(IoEventLoop loop) {
