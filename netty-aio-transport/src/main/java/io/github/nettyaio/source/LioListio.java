@@ -35,14 +35,26 @@ import java.util.List;
  * lio.submit();
  * // when aio.ready() fires: if (lio.refused() > 0) { aio.clearReady(event); lio.resubmitRemaining(); wait again }
  * long read = lio.result(r);   // per request; throws its errno
+ * long written = lio.result(w);
+ * // reuse (Tokio's lio "reuse"): every result was read, so the same batch may run again
+ * aio.clearReady(event);
+ * lio.submit();                // dst from its current writerIndex, src's current readable bytes
  * }</pre>
  *
  * <p>Partial acceptance is reported, never lost: after {@code EAGAIN}/{@code EIO}/{@code EINTR} from
  * {@code lio_listio}, each entry is classified with {@code aio_error}: accepted ones (running, finished or
  * failed) are watched and reaped exactly once by {@link #result(int)}; refused ones ({@code EAGAIN}) wait
- * for {@link #resubmitRemaining()}. Each batch gets its own native list array, kept until its entries are
- * reaped (FreeBSD identifies {@code EVFILT_LIO} events by that address). Buffers are retained while in
- * flight. Confined to the event loop thread once registered.
+ * for {@link #resubmitRemaining()}.
+ *
+ * <p>The batch is <em>idle</em> before its first {@link #submit()} and again once {@link #result(int)} has
+ * been read for every request the kernel accepted (successfully or not) and none awaits resubmission. An
+ * idle batch may be submitted again, to reuse it, and may grow ({@link #addRead}, {@link #addWrite}); each
+ * round redefines every request from its buffer's indices at that {@link #submit()}, exactly as the first.
+ *
+ * <p>Native memory: every submission gets fresh control blocks (one per entry, freed when its result is
+ * read) and its own list array (kept until every entry of the round is reaped: FreeBSD identifies
+ * {@code EVFILT_LIO} events by that address), so no round ever touches memory an earlier one handed to the
+ * kernel. Buffers are retained while in flight. Confined to the event loop thread once registered.
  */
 public final class LioListio implements AioSource {
     private enum State { NEW, IN_FLIGHT, REFUSED, REAPED }
@@ -63,6 +75,7 @@ public final class LioListio implements AioSource {
     private final List<Long> listArrays = new ArrayList<>();
     private AioNotifier notifier;
     private long token;
+    /** Whether {@link #submit()} ever got as far as staging the batch. */
     private boolean submitted;
 
     /** Creates an empty batch. */
@@ -81,31 +94,54 @@ public final class LioListio implements AioSource {
     }
 
     /**
-     * Adds a read of up to {@code dst.writableBytes()} at {@code offset}; returns its index.
+     * Adds a read of up to {@code dst.writableBytes()} (as of the next {@link #submit()}) at {@code offset};
+     * returns its index. Only while the batch is idle (see the class description), on the loop thread once
+     * registered.
      *
-     * @throws IllegalStateException    the batch was already submitted
+     * @throws IllegalStateException    a request's result is unread, or a request awaits
+     *                                  {@link #resubmitRemaining()} (the batch is unchanged)
      * @throws IllegalArgumentException {@code offset} is negative
      */
     public int addRead(FileDescriptor fd, long offset, ByteBuf dst) {
+        checkIdle("add a request");
         return add(new AioRead(fd, offset, dst));
     }
 
     /**
-     * Adds a write of {@code src}'s readable bytes at {@code offset}; returns its index.
+     * Adds a write of {@code src}'s readable bytes (as of the next {@link #submit()}) at {@code offset};
+     * returns its index. Only while the batch is idle (see the class description), on the loop thread once
+     * registered.
      *
-     * @throws IllegalStateException    the batch was already submitted
+     * @throws IllegalStateException    a request's result is unread, or a request awaits
+     *                                  {@link #resubmitRemaining()} (the batch is unchanged)
      * @throws IllegalArgumentException {@code offset} is negative
      */
     public int addWrite(FileDescriptor fd, long offset, ByteBuf src) {
+        checkIdle("add a request");
         return add(new AioWrite(fd, offset, src));
     }
 
     private int add(AbstractAioTransfer op) {
-        if (submitted) {
-            throw new IllegalStateException("the batch was already submitted");
-        }
         entries.add(new Entry(op));
         return entries.size() - 1;
+    }
+
+    /**
+     * Fails unless the batch is idle: nothing of it in flight or unread, nothing refused. Changes nothing.
+     */
+    private void checkIdle(String what) {
+        for (int i = 0; i < entries.size(); i++) {
+            switch (entries.get(i).state) {
+                case IN_FLIGHT:
+                    throw new IllegalStateException("can't " + what + ": the result of request " + i
+                            + " is unread (in flight or not reaped); read result(" + i + ") first");
+                case REFUSED:
+                    throw new IllegalStateException("can't " + what + ": request " + i
+                            + " was refused (EAGAIN) and awaits resubmitRemaining()");
+                default:
+                    break;
+            }
+        }
     }
 
     /** The number of requests in the batch. */
@@ -114,23 +150,33 @@ public final class LioListio implements AioSource {
     }
 
     /**
-     * Submits every request with {@code lio_listio(LIO_NOWAIT)}.
+     * Submits every request with {@code lio_listio(LIO_NOWAIT)}, staging each buffer as of now: a read fills
+     * {@code dst} from its writer index for its writable bytes, a write sends {@code src}'s readable bytes
+     * (heap and composite buffers through direct staging memory). Legal while the batch is idle (see the class
+     * description): first, and again after {@link #result(int)} was read for every request, to reuse the batch;
+     * when driven by an {@link io.github.nettyaio.Aio}, call {@code aio.clearReady(event)} before submitting
+     * again. Loop thread only once registered.
      *
-     * @throws IllegalStateException                     already submitted, or the batch is empty
+     * @throws IllegalStateException                     the batch is empty, a request's result is unread (the
+     *                                                   message names it), or a request awaits
+     *                                                   {@link #resubmitRemaining()}; nothing in flight is
+     *                                                   touched
      * @throws io.netty.util.IllegalReferenceCountException a buffer was already released (nothing submitted)
      * @throws IllegalArgumentException                  a read into a read-only buffer (nothing submitted)
      * @throws IOException                               {@code EAGAIN} when the kernel accepted no entry at all
-     *                                                   (nothing in flight, no notification will come), or the
+     *                                                   (nothing in flight, no notification will come; every
+     *                                                   entry awaits {@link #resubmitRemaining()}), or the
      *                                                   errno that made it reject the whole list
-     *                                                   (e.g. {@code EINVAL})
+     *                                                   (e.g. {@code EINVAL}; nothing in flight, the batch is
+     *                                                   idle again)
      */
     public void submit() throws IOException {
-        if (submitted) {
-            throw new IllegalStateException("the batch was already submitted");
-        }
         if (entries.isEmpty()) {
             throw new IllegalStateException("empty batch");
         }
+        checkIdle("submit " + this + " again");
+        // Every entry is NEW or REAPED: its previous control block (if any) was freed when its result was read,
+        // and the list arrays of the previous round were freed with the last of them. This round gets new ones.
         List<Entry> batch = new ArrayList<>(entries);
         stageAll(batch);
         submitted = true;
@@ -230,7 +276,7 @@ public final class LioListio implements AioSource {
                     e.cb.free();
                     e.cb = null;
                     e.op.unstage();
-                    e.state = State.REAPED;
+                    e.state = State.NEW;
                 }
                 throw Errno.newException("lio_listio", describe(), errno);
             }
@@ -249,9 +295,10 @@ public final class LioListio implements AioSource {
     }
 
     /**
-     * Whether every accepted request has finished and none awaits resubmission.
+     * Whether every request the current round's submissions accepted has finished and none awaits resubmission
+     * (also true once their results were read).
      *
-     * @throws IllegalStateException the batch was not submitted
+     * @throws IllegalStateException the batch was never submitted
      */
     public boolean isComplete() {
         if (!submitted) {
@@ -281,12 +328,14 @@ public final class LioListio implements AioSource {
 
     /**
      * Reaps request {@code i} ({@code aio_return}) and returns the bytes it transferred, moving its buffer's
-     * index; exactly once per request.
+     * index; exactly once per request and round. Frees the request's control block (and, with the round's last
+     * one, its list arrays); once every request's result is read the batch may be {@link #submit()}ted again.
      *
      * @throws IndexOutOfBoundsException no such request
-     * @throws IllegalStateException     not submitted, refused (call {@link #resubmitRemaining()}), still in
-     *                                   progress, or already read
-     * @throws IOException               the request's errno (e.g. {@code EBADF}); its buffer is unchanged
+     * @throws IllegalStateException     not submitted in this round, refused (call {@link #resubmitRemaining()}),
+     *                                   still in progress, or already read
+     * @throws IOException               the request's errno (e.g. {@code EBADF}); its buffer is unchanged, and
+     *                                   its result counts as read
      */
     public long result(int i) throws IOException {
         Entry e = entries.get(i);
@@ -334,6 +383,11 @@ public final class LioListio implements AioSource {
             }
             listArrays.clear();
         }
+    }
+
+    /** The control block request {@code i} is submitted with in the current round, or null. For tests. */
+    AioControlBlock controlBlockForTest(int i) {
+        return entries.get(i).cb;
     }
 
     private String describe() {
