@@ -50,8 +50,9 @@ import java.util.Map;
  * paused): {@code GET}/{@code HEAD} of files (single byte ranges included, see {@link ByteRange}) and directory
  * listings, {@code PUT} uploads ({@link Upload}; {@code 405} when read-only, {@code 413} above the size limit),
  * {@code 403} for paths leaving the served directory, {@code 404} for hidden names ({@link Visibility}),
- * {@code 405} for other methods. The connection's {@code autoRead} is owned by its {@link ReadPauses}: this
- * handler pauses there for pipelined requests, an {@link Upload} for its open and its write backlog. Every disk access but the body transfer runs on the {@link DiskExecutor};
+ * {@code 405} for other methods. This handler turns {@code autoRead} off while pipelined requests wait; an
+ * upload's {@code AioFileWriteHandler} holds reading itself while its file opens and its writes lag. Every disk
+ * access but the body transfer runs on the {@link DiskExecutor};
  * bodies stream through {@code ChunkedWriteHandler} from {@link FileBodies}. Keep-alive is decided by the
  * {@code HttpServerKeepAliveHandler} before this handler (every response has a {@code Content-Length}).
  *
@@ -72,8 +73,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     /** Messages of requests after the current one (reading is paused while any wait). */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
-    private ReadPauses reads;
-    /** A read pause is held because pipelined requests wait in {@link #pending}. */
+    /** Reading is paused ({@code autoRead} off) because pipelined requests wait in {@link #pending}. */
     private boolean pipelinePause;
     private Exchange current;
 
@@ -103,7 +103,6 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.reads = new ReadPauses(ctx.channel());
     }
 
     @Override
@@ -112,7 +111,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             pending.add(msg);
             if (!pipelinePause) {
                 pipelinePause = true;
-                reads.pause();
+                ctx.channel().config().setAutoRead(false);
             }
             return;
         }
@@ -359,7 +358,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             error(e, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, !e.inputDone);
             return;
         }
-        Upload u = new Upload(ctx, files, reads, path, e.expectContinue);
+        Upload u = new Upload(ctx, files, path, e.expectContinue);
         e.upload = u;
         u.start().addListener((Future<Upload> f) -> {
             if (f.isSuccess()) {
@@ -452,7 +451,9 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }
         if (pending.isEmpty() && pipelinePause) {
             pipelinePause = false;
-            reads.resume();
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
     }
 
@@ -460,9 +461,6 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         while (!pending.isEmpty()) {
             ReferenceCountUtil.release(pending.poll());
-        }
-        if (current != null && current.upload != null) {
-            current.upload.channelClosed();
         }
         ctx.fireChannelInactive();
     }

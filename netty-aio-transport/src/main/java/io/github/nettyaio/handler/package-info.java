@@ -6,7 +6,7 @@
  * Pipeline pieces that serve and store files without blocking the event loop: {@link
  * io.github.nettyaio.handler.ChunkedAioFile} (a {@code ChunkedInput} for {@code ChunkedWriteHandler} and
  * {@code HttpChunkedInput}, TLS and compression included) and {@link io.github.nettyaio.handler.AioFileWriteHandler}
- * (inbound bytes or HTTP content to a file, with {@code autoRead} backpressure, ending in {@link
+ * (inbound bytes or HTTP content to a file it is given, opens or awaits, with backpressure, ending in {@link
  * io.github.nettyaio.handler.AioFileWriteComplete}), plus {@link io.github.nettyaio.handler.EmptyFlushFilter}, which
  * keeps the flushes {@code ChunkedWriteHandler} makes while a chunk is still being read from costing a TLS record
  * write each.

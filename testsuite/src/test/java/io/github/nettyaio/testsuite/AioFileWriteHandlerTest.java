@@ -88,7 +88,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
      * and whether {@code autoRead} was ever seen off; replies to {@link AioFileWriteComplete} with the byte count
      * (8 bytes) and closes.
      */
-    private static final class Recorder extends ChannelInboundHandlerAdapter {
+    static final class Recorder extends ChannelInboundHandlerAdapter {
         final Queue<Object> messages = new ConcurrentLinkedQueue<>();
         /** The bytes of the ByteBufs passed on (touched on the channel's loop only). */
         long bytesPassedOn;
@@ -165,7 +165,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
     }
 
     /** A server accepting connections whose pipelines {@code init} builds; {@code child} gets the accepted one. */
-    private static Channel server(LoopType type, Promise<Channel> child, Consumer<Channel> init,
+    static Channel server(LoopType type, Promise<Channel> child, Consumer<Channel> init,
                                   Consumer<ServerBootstrap> options) throws InterruptedException {
         ServerBootstrap b = SocketSupport.server(type, ch -> {
             child.trySuccess(ch);
@@ -176,7 +176,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
     }
 
     /** Connects, sends {@code data} in slices of up to 64 KiB, then closes (or shuts the output down). */
-    private static SocketSupport.Collector send(LoopType type, Channel server, byte[] data, boolean halfClose)
+    static SocketSupport.Collector send(LoopType type, Channel server, byte[] data, boolean halfClose)
             throws Exception {
         SocketSupport.Collector collector = new SocketSupport.Collector();
         Channel c = SocketSupport.client(type, ch -> ch.pipeline().addLast(collector))
@@ -197,7 +197,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
         return collector;
     }
 
-    private static void awaitClosed(Promise<Channel> child) throws Exception {
+    static void awaitClosed(Promise<Channel> child) throws Exception {
         assertTrue(await(child).closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "server channel closes");
     }
 
