@@ -14,7 +14,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -415,16 +414,10 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
         }
     }
 
-    // TODO(merge): AioFile.openAsync(EventLoop, Path, AioEngine, OpenOption...) takes any event loop (BLOCKING
-    // where it is no IoEventLoop, e.g. EmbeddedChannel's): call it here instead, without the cast.
-    /** Opens {@code path} for I/O on {@code loop}, without blocking it. */
+    /** Opens {@code path} for I/O on {@code loop} (BLOCKING where it is no IoEventLoop), without blocking it. */
     private static Future<AioFile> openAsync(EventLoop loop, Path path, AioEngine engine, OpenOption[] options) {
-        if (!(loop instanceof IoEventLoop)) {
-            return loop.newFailedFuture(new UnsupportedOperationException("can't open " + path + " on " + loop
-                    + ": not an IoEventLoop"));
-        }
         try {
-            return AioFile.openAsync((IoEventLoop) loop, path, engine, options);
+            return AioFile.openAsync(loop, path, engine, options);
         } catch (RuntimeException e) {
             return loop.newFailedFuture(e);
         }

@@ -6,6 +6,7 @@ package io.github.nettyaio.testsuite;
 
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.handler.AioFileWriteHandler;
 import io.github.nettyaio.handler.ChunkedAioFile;
 import io.github.nettyaio.testing.FdCount;
 import io.netty.buffer.ByteBuf;
@@ -146,6 +147,24 @@ class AioFileOnAnyEventLoopTest {
         assertArrayEquals(data, out.toByteArray());
         pump(ch, file.closeAsync());
         ch.finishAndReleaseAll();
+    }
+
+    /** A handler's everyday test: an upload through AioFileWriteHandler.open on an EmbeddedChannel. */
+    @Test
+    void uploadThroughAioFileWriteHandlerOnAnEmbeddedChannel() throws Exception {
+        byte[] data = random(200_000);
+        Path p = dir.resolve("up.bin");
+        Map<Integer, String> fds = FdCount.snapshot();
+        AioFileWriteHandler store = AioFileWriteHandler.open(p);
+        EmbeddedChannel ch = new EmbeddedChannel(store);
+        for (int i = 0; i < data.length; i += 50_000) {
+            ch.writeInbound(Unpooled.copiedBuffer(data, i, 50_000));
+        }
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(data.length, pump(ch, store.completion()));
+        assertArrayEquals(data, Files.readAllBytes(p));
+        ch.finishAndReleaseAll();
+        assertEquals(0, FdCount.openedSince(fds).size(), () -> "leaked " + FdCount.openedSince(fds));
     }
 
     @Test
