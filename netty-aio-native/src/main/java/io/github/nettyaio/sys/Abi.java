@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>This is data, one instance per platform ({@link #all()}); code reads offsets and constants from the
  * instance of the running platform ({@link Platform#abi()}) instead of testing which OS it runs on. The
- * ABI tests compare every instance with {@code shared/abi/}, including the platforms that cannot be run
- * where the tests run.
+ * ABI tests compare every instance with the ABI tables ({@code src/test/resources/abi/} and {@code abi-macos/}),
+ * including the platforms that cannot be run where the tests run.
  */
 public final class Abi {
     /** The operating-system family an {@link Abi} belongs to. */
@@ -75,7 +75,7 @@ public final class Abi {
         throw new IllegalArgumentException("no ABI named " + id);
     }
 
-    /** The platform id, as in the first column of {@code shared/abi/*.tsv} (e.g. {@code freebsd14-amd64}). */
+    /** The platform id, as in the first column of the ABI tables ({@code abi/*.tsv}) (e.g. {@code freebsd14-amd64}). */
     public String id() {
         return id;
     }
@@ -128,7 +128,7 @@ public final class Abi {
     }
 
     /**
-     * {@code struct stat} (only {@code st_size}, for {@code fstat}). Not in {@code shared/abi}: glibc's is
+     * {@code struct stat} (only {@code st_size}, for {@code fstat}). Not in the ABI tables: glibc's is
      * checked at run time on Linux (a real {@code fstat}); FreeBSD's is read from its headers, never run.
      *
      * @throws UnsupportedOperationException where netty-aio binds no {@code fstat} ({@link #hasFstat()})

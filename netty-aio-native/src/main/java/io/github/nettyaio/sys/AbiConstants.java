@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>Each public {@code int} field carries the C macro's name and value; a macro the platform does not
  * define holds {@link #NA}. This class is data: the ABI tests compare every field with
- * {@code shared/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a field
+ * {@code src/test/resources/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a field
  * here adds a check there.
  */
 @SuppressWarnings({"checkstyle:MemberName", "checkstyle:ParameterName"})

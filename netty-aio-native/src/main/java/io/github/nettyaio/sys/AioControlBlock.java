@@ -291,7 +291,7 @@ public final class AioControlBlock {
     /**
      * {@code aio_error} for a thread that took a {@link #hold()}: valid even after the owner's
      * {@link #free()}, until the matching {@link #unhold()}. On glibc, whose {@code aio_error(3)} is nothing
-     * but a read of the aiocb's {@code __error_code} (offset checked against {@code shared/abi}), the field is
+     * but a read of the aiocb's {@code __error_code} (offset checked against the ABI tables), the field is
      * read directly with volatile semantics instead of through a native call.
      */
     public int aioErrorShared() {

@@ -12,7 +12,7 @@ import java.util.Map;
  * ({@code bsd/sys/aio.h}, {@code bsd/sys/signal.h}, {@code bsd/sys/errno.h}, {@code bsd/sys/fcntl.h}) and checked
  * with {@code clang --target={arm64,x86_64}-apple-macos11} against a reconstruction of those structures
  * ({@code netty-aio-native/src/test/abi/macos-abi.c}). Never run here: the ABI tests compare it with
- * {@code src/test/resources/abi-macos/}, which are not part of {@code shared/abi/}.
+ * {@code src/test/resources/abi-macos/}, which are not part of {@code abi/}.
  *
  * <p>What macOS lacks, and so this ABI leaves out: {@code O_DIRECT} (open with {@link AioOpenOption#DIRECT}
  * fails), kqueue AIO notification (completions go through the AIO reaper), {@code aio_readv}/{@code aio_writev}

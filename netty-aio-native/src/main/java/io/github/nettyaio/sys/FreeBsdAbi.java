@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * FreeBSD's ABI on LP64 (amd64 and arm64 are identical for everything netty-aio uses), read from FreeBSD's
  * headers ({@code sys/aio.h}, {@code sys/signal.h}, {@code sys/event.h}, {@code sys/fcntl.h},
- * {@code sys/errno.h}). Never run here: checked only against {@code shared/abi/} by the ABI tests.
+ * {@code sys/errno.h}). Never run here: checked only against the ABI tables by the ABI tests.
  */
 final class FreeBsdAbi {
     private FreeBsdAbi() {

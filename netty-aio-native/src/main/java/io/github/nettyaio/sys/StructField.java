@@ -7,7 +7,7 @@ package io.github.nettyaio.sys;
 /**
  * One field of a C structure as the JNA layer reads and writes it: its C name, byte offset and size.
  *
- * <p>Instances are plain data; the ABI tests compare every one of them with {@code shared/abi/layouts.tsv}.
+ * <p>Instances are plain data; the ABI tests compare every one of them with {@code abi/layouts.tsv}.
  *
  * @param cName  the field's name in the C header (for example {@code aio_fildes})
  * @param offset the byte offset from the start of the structure

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every layout and constant the JNA layer uses, for every platform netty-aio claims (including the ones
- * that can't run here), equals the facts in {@code shared/abi/} (macOS: in this module's {@code abi-macos/}
- * test resources, from XNU's headers, whose layouts {@code src/test/abi/macos-abi.c} checks with clang).
+ * that can't run here), equals the facts in this module's {@code abi/} test resources (macOS: in its
+ * {@code abi-macos/}, from XNU's headers, whose layouts {@code src/test/abi/macos-abi.c} checks with clang).
  */
 class AbiTest {
     static List<Abi> abis() {
@@ -48,7 +48,7 @@ class AbiTest {
     void tablesDescribeEveryClaimedPlatform() throws IOException {
         AbiTables tables = AbiTables.load();
         for (Abi abi : Abi.all()) {
-            assertTrue(tables.platforms().contains(abi.id()), abi.id() + " missing from shared/abi");
+            assertTrue(tables.platforms().contains(abi.id()), abi.id() + " missing from the ABI tables");
             assertTrue(tables.factCount(abi.id()) > 50, abi.id() + " has suspiciously few facts");
         }
     }
@@ -97,9 +97,8 @@ class AbiTest {
     /** The comparison can fail: a copy of the tables with one offset and one constant altered is caught. */
     @Test
     void alteredTablesAreCaught(@TempDir Path dir) throws IOException {
-        Path src = AbiTables.locate();
         List<String> layouts = new ArrayList<>();
-        for (String line : Files.readAllLines(src.resolve("layouts.tsv"), StandardCharsets.UTF_8)) {
+        for (String line : AbiTables.mainTable("layouts.tsv")) {
             // aio_offset of FreeBSD 14 arm64 moves from 8 to 16.
             if (line.startsWith("freebsd14-arm64\taiocb\taio_offset\t8\t")) {
                 line = line.replace("\taio_offset\t8\t", "\taio_offset\t16\t");
@@ -107,7 +106,7 @@ class AbiTest {
             layouts.add(line);
         }
         List<String> constants = new ArrayList<>();
-        for (String line : Files.readAllLines(src.resolve("constants.tsv"), StandardCharsets.UTF_8)) {
+        for (String line : AbiTables.mainTable("constants.tsv")) {
             // glibc aarch64's O_DIRECT is wrongly given x86_64's value.
             if (line.startsWith("linux-glibc-aarch64\tO_DIRECT\t65536\t")) {
                 line = line.replace("\t65536\t", "\t16384\t");

@@ -280,7 +280,7 @@ class PosixAioTest {
         assertTrue(e.getMessage().startsWith("aio_cancel(fd 1048576): EBADF"), e.getMessage());
     }
 
-    /** The iovec layout (not in shared/abi for glibc) is verified here by a real preadv through it. */
+    /** The iovec layout (not in the ABI tables for glibc) is verified here by a real preadv through it. */
     @Test
     void iovecLayoutWorksWithPreadv() throws IOException {
         Path file = dir.resolve("v.bin");

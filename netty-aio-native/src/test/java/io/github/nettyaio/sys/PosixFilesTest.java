@@ -169,7 +169,7 @@ class PosixFilesTest {
         assertTrue(e.getMessage().startsWith("fstat(" + f + "): EBADF"), e.getMessage());
     }
 
-    /** glibc's st_size offset (not in shared/abi) is checked by a real fstat of files of known sizes. */
+    /** glibc's st_size offset (not in the ABI tables) is checked by a real fstat of files of known sizes. */
     @Test
     void fstatSizeMatchesTheFileSystem() throws IOException {
         for (int size : new int[] {0, 1, 4095, 1 << 20, (1 << 20) + 17}) {

@@ -9,7 +9,10 @@ import io.github.nettyaio.sys.AbiConstants;
 import io.github.nettyaio.sys.StructField;
 import io.github.nettyaio.sys.StructLayout;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +23,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ABI fact tables of {@code shared/abi/} ({@code layouts.tsv}, {@code constants.tsv}) and the
- * comparison of an {@link Abi} against them.
+ * The ABI fact tables ({@code layouts.tsv}, {@code constants.tsv}) among this module's test resources and the
+ * comparison of an {@link Abi} against them: {@code abi/} (FreeBSD and glibc, from their headers and checked
+ * with cross-compilers; its {@code README.md} says how) and {@code abi-macos/} (macOS, from XNU's headers).
+ * Both are read from the test class path, so they work from this module's classes and from its test-jar.
  */
 public final class AbiTables {
+    /** System property: a directory whose {@code layouts.tsv}/{@code constants.tsv} replace {@code abi/}'s. */
+    public static final String DIR_PROPERTY = "nettyaio.abi.dir";
+    /** The class path folder of the FreeBSD and glibc tables. */
+    private static final String MAIN = "abi";
+    /** The class path folder of the macOS tables. */
+    private static final String MACOS = "abi-macos";
+
     /** {@code platform → "struct.field" → {offset, size}}. */
     private final Map<String, Map<String, long[]>> layouts;
     /** {@code platform → name → value text} ({@code "n/a"} for undefined). */
@@ -35,71 +47,66 @@ public final class AbiTables {
     }
 
     /**
-     * Finds {@code shared/abi} beside the project: {@code -Dnettyaio.abi.dir}, else the first ancestor of
-     * the working directory (the module) or of {@code -Dnettyaio.root} that has {@code shared/abi/layouts.tsv}.
-     *
-     * @throws IllegalStateException if no such directory exists
+     * The lines of {@code file} ({@code "layouts.tsv"} or {@code "constants.tsv"}) of the FreeBSD and glibc tables:
+     * from {@code -Dnettyaio.abi.dir} when set, else the {@code abi/} test resource.
      */
-    public static Path locate() {
-        String explicit = System.getProperty("nettyaio.abi.dir");
-        if (explicit != null) {
-            return Paths.get(explicit);
+    public static List<String> mainTable(String file) throws IOException {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir != null) {
+            return Files.readAllLines(Paths.get(dir).resolve(file), StandardCharsets.UTF_8);
         }
-        List<Path> starts = new ArrayList<>();
-        starts.add(Paths.get("").toAbsolutePath());
-        String root = System.getProperty("nettyaio.root");
-        if (root != null) {
-            starts.add(Paths.get(root).toAbsolutePath());
-        }
-        for (Path start : starts) {
-            for (Path p = start; p != null; p = p.getParent()) {
-                Path candidate = p.resolve("shared").resolve("abi");
-                if (Files.isRegularFile(candidate.resolve("layouts.tsv"))) {
-                    return candidate;
-                }
-            }
-        }
-        throw new IllegalStateException("shared/abi/layouts.tsv not found above " + starts
-                + "; the ABI tables are expected at ../shared/abi from the project root");
+        return resource(MAIN, file);
     }
 
     /**
-     * Loads the tables from {@link #locate()}, plus this project's own tables for platforms {@code shared/abi}
-     * doesn't describe ({@code abi-macos/} among the test resources: macOS, read from XNU's headers and checked
-     * with clang's macOS targets, never run).
+     * Loads the FreeBSD and glibc tables ({@link #mainTable}) plus the macOS ones ({@code abi-macos/} among the
+     * test resources: read from XNU's headers and checked with clang's macOS targets, never run).
      */
     public static AbiTables load() throws IOException {
-        AbiTables shared = load(locate());
-        java.net.URL own = AbiTables.class.getResource("/abi-macos/layouts.tsv");
-        if (own == null) {
-            throw new IllegalStateException("abi-macos/layouts.tsv missing from the test resources");
-        }
-        AbiTables macos;
-        try {
-            macos = load(Paths.get(own.toURI()).getParent());
-        } catch (java.net.URISyntaxException | java.nio.file.FileSystemNotFoundException e) {
-            throw new IOException("abi-macos tables not readable at " + own, e);
-        }
+        AbiTables main = parse(mainTable("layouts.tsv"), mainTable("constants.tsv"));
+        AbiTables macos = parse(resource(MACOS, "layouts.tsv"), resource(MACOS, "constants.tsv"));
         for (String platform : macos.platforms()) {
-            if (shared.platforms().contains(platform)) {
-                throw new IllegalStateException(platform + " is in shared/abi and abi-macos");
+            if (main.platforms().contains(platform)) {
+                throw new IllegalStateException(platform + " is in abi/ and abi-macos/");
             }
         }
-        shared.layouts.putAll(macos.layouts);
-        shared.constants.putAll(macos.constants);
-        return shared;
+        main.layouts.putAll(macos.layouts);
+        main.constants.putAll(macos.constants);
+        return main;
+    }
+
+    /** The lines of the test resource {@code folder/file}. */
+    private static List<String> resource(String folder, String file) throws IOException {
+        String name = "/" + folder + "/" + file;
+        try (InputStream in = AbiTables.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " missing from the test class path"
+                        + " (netty-aio-native/src/test/resources" + name + ")");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            List<String> lines = new ArrayList<>();
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(line);
+            }
+            return lines;
+        }
     }
 
     /** Loads {@code layouts.tsv} and {@code constants.tsv} from {@code dir}. */
     public static AbiTables load(Path dir) throws IOException {
+        return parse(Files.readAllLines(dir.resolve("layouts.tsv"), StandardCharsets.UTF_8),
+                Files.readAllLines(dir.resolve("constants.tsv"), StandardCharsets.UTF_8));
+    }
+
+    private static AbiTables parse(List<String> layoutLines, List<String> constantLines) {
         Map<String, Map<String, long[]>> layouts = new HashMap<>();
-        for (String[] row : rows(dir.resolve("layouts.tsv"))) {
+        for (String[] row : rows(layoutLines)) {
             // platform, struct, field, offset, size, c_type, verified_by
             layouts.computeIfAbsent(row[0], k -> new HashMap<>())
                     .put(row[1] + "." + row[2], new long[] {Long.parseLong(row[3]), Long.parseLong(row[4])});
         }
         Map<String, Map<String, String>> constants = new HashMap<>();
-        for (String[] row : rows(dir.resolve("constants.tsv"))) {
+        for (String[] row : rows(constantLines)) {
             // platform, name, value, note, verified_by
             constants.computeIfAbsent(row[0], k -> new HashMap<>()).put(row[1], row[2]);
         }
@@ -216,10 +223,10 @@ public final class AbiTables {
         }
     }
 
-    private static List<String[]> rows(Path file) throws IOException {
+    private static List<String[]> rows(List<String> lines) {
         List<String[]> rows = new ArrayList<>();
         boolean header = true;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             if (header) {
                 header = false;
                 continue;
