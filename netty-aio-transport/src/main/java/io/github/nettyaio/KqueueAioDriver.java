@@ -71,8 +71,14 @@ final class KqueueAioDriver extends AioDriver {
 
     /** Whether {@code loop} is a kqueue loop on a platform with kqueue AIO. */
     static boolean canDrive(IoEventLoop loop) {
-        return Platform.os() == Platform.Os.FREEBSD && Platform.abi().hasKqueueAio()
-                && loop.isCompatible(KQueueIoHandle.class);
+        if (Platform.os() != Platform.Os.FREEBSD || !Platform.abi().hasKqueueAio()) {
+            return false;
+        }
+        try {
+            return loop.isCompatible(KQueueIoHandle.class);
+        } catch (LinkageError noKqueueClasses) { // netty-transport-classes-kqueue is optional
+            return false;
+        }
     }
 
     /** Creates the driver for {@code loop} (its thread), direct when possible, else nested. */

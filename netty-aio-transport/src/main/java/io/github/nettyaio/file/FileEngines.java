@@ -52,7 +52,7 @@ final class FileEngines {
             case IO_URING:
                 if (!ioUringAvailable()) {
                     throw new UnsupportedOperationException("IO_URING: io_uring is not available here ("
-                            + Platform.describe() + "): " + IoUring.unavailabilityCause());
+                            + Platform.describe() + "): " + ioUringUnavailabilityCause());
                 }
                 return AioEngine.IO_URING;
             case KQUEUE_AIO:
@@ -122,6 +122,14 @@ final class FileEngines {
             return loop.isCompatible(KQueueIoHandle.class);
         } catch (LinkageError e) {
             return false;
+        }
+    }
+
+    private static Object ioUringUnavailabilityCause() {
+        try {
+            return IoUring.unavailabilityCause();
+        } catch (LinkageError e) {
+            return "netty-transport-classes-io_uring is not on the class path (add netty-transport-native-io_uring)";
         }
     }
 

@@ -457,7 +457,7 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        boolean content = msg instanceof ByteBuf || msg instanceof HttpContent;
+        boolean content = msg instanceof ByteBuf || HttpInput.isContent(msg);
         if (!content || ended && failure == null) {
             ctx.fireChannelRead(msg);
             return;
@@ -471,8 +471,9 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
             return;
         }
         http = true;
-        if (msg instanceof HttpMessage) {
-            ctx.fireChannelRead(head((HttpMessage) msg));
+        Object head = HttpInput.head(msg);
+        if (head != null) {
+            ctx.fireChannelRead(head);
         }
         DecoderResult result = ((DecoderResultProvider) msg).decoderResult();
         if (result.isFailure()) {
@@ -480,21 +481,11 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
             fail(result.cause());
             return;
         }
-        enqueue(msg, ((HttpContent) msg).content());
-        if (msg instanceof LastHttpContent) {
+        enqueue(msg, HttpInput.content(msg));
+        if (HttpInput.isLast(msg)) {
             lastHttpContent = true;
             endInput();
         }
-    }
-
-    /** The request or response line and headers of a full message, without its content. */
-    private static HttpMessage head(HttpMessage m) {
-        if (m instanceof HttpRequest) {
-            HttpRequest r = (HttpRequest) m;
-            return new DefaultHttpRequest(r.protocolVersion(), r.method(), r.uri(), r.headers());
-        }
-        HttpResponse r = (HttpResponse) m;
-        return new DefaultHttpResponse(r.protocolVersion(), r.status(), r.headers());
     }
 
     @Override
