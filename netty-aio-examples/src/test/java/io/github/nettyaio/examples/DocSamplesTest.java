@@ -53,7 +53,7 @@ class DocSamplesTest {
             "Path path; AioFile file; Path dir; ByteBuf buf; ByteBuf dst; ByteBuf src; ByteBuf[] dsts; ByteBuf[] srcs;",
             "FileDescriptor fd; long offset; long position; long length; int chunkSize;",
             "HttpRequest request; HttpResponse response; SslContext sslContext; SslHandler sslHandler;",
-            "ChannelHandler handler; ChannelHandler lineHandler; ChannelHandler myHandler;");
+            "ChannelHandler handler; ChannelHandler lineHandler; ChannelHandler myHandler; AioEvent event;");
 
     private static final String IMPORTS = Stream.of(
                     "io.github.nettyaio", "io.github.nettyaio.source", "io.github.nettyaio.file",
