@@ -37,6 +37,8 @@ public abstract class FileBodies {
     public static final class Opened {
         private final Source source;
         private final long size;
+        /** {@link #chunks} made an input, which owns the file from then on. */
+        private boolean handedOver;
 
         private Opened(Source source, long size) {
             this.source = source;
@@ -59,17 +61,27 @@ public abstract class FileBodies {
         }
 
         /**
-         * The bytes {@code offset .. offset + length - 1} as chunks for {@code channel}; at most once.
+         * The bytes {@code offset .. offset + length - 1} as chunks for {@code channel}; at most once. The input
+         * takes the file over ({@link ChunkedAioFile#owning}, and Netty's {@code ChunkedFile} owns its file too): it
+         * closes it when the transfer ends, fails or is cancelled ({@code ChunkedWriteHandler} closes the input),
+         * so {@link #close()} does nothing from then on. If this throws, the file is still this object's to close.
          *
          * @throws IOException the input can't be made (the arguments are checked by the caller)
          */
         public ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException {
-            return source.chunks(channel, offset, length);
+            ChunkedInput<ByteBuf> in = source.chunks(channel, offset, length);
+            handedOver = true;
+            return in;
         }
 
-        /** Closes the file (idempotent); call on the channel's event loop once the transfer is over. */
+        /**
+         * Closes the file (idempotent) unless {@link #chunks} handed it over; call on the channel's event loop when
+         * no body is sent after all.
+         */
         public void close() {
-            source.close();
+            if (!handedOver) {
+                source.close();
+            }
         }
     }
 
@@ -78,7 +90,7 @@ public abstract class FileBodies {
         /** The open file's size ({@code fstat}). */
         long size() throws IOException;
 
-        /** A new input for a region of the file. */
+        /** A new input for a region of the file, which owns the file (closes it when closed). */
         ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) throws IOException;
 
         /** Never throws: a read-only file loses nothing on close. */
@@ -154,7 +166,7 @@ public abstract class FileBodies {
 
                 @Override
                 public ChunkedInput<ByteBuf> chunks(Channel channel, long offset, long length) {
-                    return new ChunkedAioFile(channel, f, offset, length, CHUNK_SIZE);
+                    return ChunkedAioFile.owning(channel, f, offset, length, CHUNK_SIZE);
                 }
 
                 @Override

@@ -307,21 +307,22 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             error(e, HttpResponseStatus.INTERNAL_SERVER_ERROR, false);
             return;
         }
+        // The body owns the file from here: ChunkedWriteHandler closes it with the input when the transfer ends,
+        // fails or is discarded, and an owning ChunkedAioFile also when the connection closes.
         HttpChunkedInput body = new HttpChunkedInput(chunks);
         if (chunks instanceof ChunkedAioFile) {
             // The headers leave with the first chunk, in one flush, once it is read (never fails; a read error
             // surfaces from the body as usual).
-            ((ChunkedAioFile) chunks).prefetch().addListener(f -> writeBody(e, r, status, file, range, body));
+            ((ChunkedAioFile) chunks).prefetch().addListener(f -> writeBody(e, r, status, range, body));
         } else {
-            writeBody(e, r, status, file, range, body);
+            writeBody(e, r, status, range, body);
         }
     }
 
-    private void writeBody(Exchange e, HttpResponse r, HttpResponseStatus status, FileBodies.Opened file,
-                           ByteRange range, HttpChunkedInput body) {
+    private void writeBody(Exchange e, HttpResponse r, HttpResponseStatus status, ByteRange range,
+                           HttpChunkedInput body) {
         ctx.write(r);
         ctx.writeAndFlush(body).addListener((ChannelFuture f) -> {
-            file.close();
             if (f.isSuccess()) {
                 done(e, status.code(), range.length(), false);
             } else {

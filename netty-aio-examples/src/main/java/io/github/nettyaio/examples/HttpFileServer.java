@@ -10,6 +10,7 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * {@code stat}, {@code realpath}, listings and renames run on a small {@link DiskExecutor}.
  *
  * <p>From the command line ({@link HttpFileServerConfig#USAGE} lists the flags):
- * <pre>java -jar netty-aio-examples/target/netty-aio-examples.jar --dir . --http-port 8080 --https-port 8443</pre>
+ * <pre>java -jar netty-aio-examples/target/netty-aio-examples.jar --dir /srv/files --http-port 8080</pre>
+ * Without {@code --dir} (a config whose {@code dir} is null) it serves a new temporary directory holding a few
+ * sample files ({@link SampleDirectory}), whose path {@link #describe()} prints, deleted by {@link #close()}: trying
+ * the server, uploads included, never writes into the working directory unasked.
  * In code (tests): {@code try (HttpFileServer s = HttpFileServer.start(new HttpFileServerConfig().dir(d)
  * .httpPort(0).httpsPort(0))) { ... s.httpPort() ... }}.
  *
@@ -59,6 +63,8 @@ public final class HttpFileServer implements AutoCloseable {
     private final ServedDirectory dir;
     private final FileBodies bodies;
     private final TlsCredentials tls;
+    /** The temporary directory of samples served when the config names none (deleted by close), else null. */
+    private final SampleDirectory samples;
     private final List<Channel> servers = new ArrayList<>();
     private int httpPort = -1;
     private int httpsPort = -1;
@@ -72,16 +78,23 @@ public final class HttpFileServer implements AutoCloseable {
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + transport.flag() + " is not available here");
         }
-        this.dir = new ServedDirectory(config.dir(), new Visibility(config.showHidden()));
-        this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
-        if (config.httpsPort() < 0) {
-            this.tls = null;
-        } else if (config.tls() != null) {
-            this.tls = config.tls();
-        } else if (config.keyStore() != null) {
-            this.tls = TlsCredentials.load(config.keyStore(), config.keyStorePassword());
-        } else {
-            this.tls = TlsCredentials.selfSigned();
+        this.samples = config.dir() == null ? SampleDirectory.create() : null;
+        try {
+            this.dir = new ServedDirectory(samples != null ? samples.root() : config.dir(),
+                    new Visibility(config.showHidden()));
+            this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
+            if (config.httpsPort() < 0) {
+                this.tls = null;
+            } else if (config.tls() != null) {
+                this.tls = config.tls();
+            } else if (config.keyStore() != null) {
+                this.tls = TlsCredentials.load(config.keyStore(), config.keyStorePassword());
+            } else {
+                this.tls = TlsCredentials.selfSigned();
+            }
+        } catch (Exception | Error e) {
+            deleteSamples();
+            throw e;
         }
         this.disk = new DiskExecutor(config.diskThreads());
         this.boss = transport.newGroup(1);
@@ -89,8 +102,9 @@ public final class HttpFileServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server with {@code config}: makes or loads the TLS credentials, binds the ports and returns once
-     * they accept connections. Runs on the calling thread and blocks (key generation, binding).
+     * Starts a server with {@code config}: makes the directory of samples if the config names no directory, makes
+     * or loads the TLS credentials, binds the ports and returns once they accept connections. Runs on the calling
+     * thread and blocks (key generation, binding).
      *
      * @throws IllegalArgumentException the transport is not available, or both ports are -1
      * @throws java.io.IOException      the directory doesn't exist, the keystore can't be read, or a port can't
@@ -172,13 +186,18 @@ public final class HttpFileServer implements AutoCloseable {
         }
         return loopback ? null : "WARNING: uploads (PUT) are enabled on " + config.bindAddress()
                 + ", which is not a loopback address: anyone who can reach it can write files into "
-                + config.dir().toAbsolutePath() + " (use --read-only to refuse uploads)";
+                + (config.dir() == null ? "the served directory" : config.dir().toAbsolutePath())
+                + " (use --read-only to refuse uploads)";
     }
 
     /** A few lines saying what is served where (and {@link #uploadWarning}, if any), as printed at start-up. */
     public String describe() {
-        StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root())
-                .append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
+        StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root());
+        if (samples != null) {
+            b.append("\n  a temporary directory of samples (").append(String.join(", ", SampleDirectory.FILES))
+                    .append("), deleted when the server stops; --dir DIR serves DIR instead");
+        }
+        b.append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
         String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
         if (httpPort >= 0) {
             b.append("\n  http://").append(host).append(':').append(httpPort).append('/');
@@ -203,7 +222,8 @@ public final class HttpFileServer implements AutoCloseable {
     /**
      * Closes the ports, then waits (a few seconds at most) for the disk threads, and only then closes the
      * connections and waits for the loops: a disk task finishing meanwhile still hands what it opened to a live
-     * loop (and {@link DiskExecutor} closes what a loop refuses).
+     * loop (and {@link DiskExecutor} closes what a loop refuses). Then deletes the temporary directory of samples,
+     * if this server made one (with whatever was uploaded into it).
      */
     @Override
     public void close() {
@@ -215,6 +235,18 @@ public final class HttpFileServer implements AutoCloseable {
         Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         w.awaitUninterruptibly(10, TimeUnit.SECONDS);
         b.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        deleteSamples();
+    }
+
+    /** Deletes the temporary directory of samples, if this server made one. */
+    private void deleteSamples() {
+        if (samples != null) {
+            try {
+                samples.delete();
+            } catch (IOException e) {
+                System.err.println("HttpFileServer: could not delete the temporary directory " + samples + ": " + e);
+            }
+        }
     }
 
     /** Runs the server from the command line until the process is stopped (Ctrl-C). */

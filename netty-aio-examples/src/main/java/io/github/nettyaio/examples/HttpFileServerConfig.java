@@ -20,7 +20,8 @@ public final class HttpFileServerConfig {
     /** The command-line usage text. */
     public static final String USAGE = String.join("\n",
             "usage: HttpFileServer [options]",
-            "  --dir DIR                  directory to serve (default: the current one)",
+            "  --dir DIR                  directory to serve (default: a new temporary directory holding a few",
+            "                             sample files, printed at start-up and deleted at exit)",
             "  --bind ADDRESS             address to listen on (default 127.0.0.1)",
             "  --http-port N              plain HTTP port (default 8080; 0 = any free port, -1 = off)",
             "  --https-port N             HTTPS port (default 8443; 0 = any free port, -1 = off)",
@@ -45,7 +46,7 @@ public final class HttpFileServerConfig {
     /** The default of {@link #maxUploadBytes(long)}: 1 GiB. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
-    private Path dir = Paths.get("");
+    private Path dir;
     private String bindAddress = "127.0.0.1";
     private int httpPort = 8080;
     private int httpsPort = 8443;
@@ -169,9 +170,12 @@ public final class HttpFileServerConfig {
         }
     }
 
-    /** Serves {@code dir} (default: the current directory). */
+    /**
+     * Serves {@code dir}; {@code null} (the default) serves a new temporary directory holding a few sample files,
+     * made when the server starts and deleted when it is closed (see {@link SampleDirectory}).
+     */
     public HttpFileServerConfig dir(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir");
+        this.dir = dir;
         return this;
     }
 
@@ -280,7 +284,7 @@ public final class HttpFileServerConfig {
         return this;
     }
 
-    /** The directory to serve. */
+    /** The directory to serve, or null for a temporary directory of samples. */
     public Path dir() {
         return dir;
     }

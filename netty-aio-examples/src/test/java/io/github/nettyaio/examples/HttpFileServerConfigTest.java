@@ -20,7 +20,7 @@ class HttpFileServerConfigTest {
     @Test
     void defaults() {
         HttpFileServerConfig c = HttpFileServerConfig.parse();
-        assertEquals(Paths.get(""), c.dir());
+        assertNull(c.dir(), "no directory: a temporary directory of samples, never the working directory");
         assertEquals(8080, c.httpPort());
         assertEquals(8443, c.httpsPort());
         assertEquals("127.0.0.1", c.bindAddress());

@@ -4,14 +4,17 @@
  */
 package io.github.nettyaio.handler;
 
+import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.file.AlignedBuffers;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.Future;
@@ -20,25 +23,67 @@ import io.netty.util.concurrent.Promise;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link ChunkedInput} that streams a region of an {@link AioFile} chunk by chunk without ever blocking the
- * event loop: the asynchronous counterpart of Netty's {@code ChunkedNioFile}, for {@link ChunkedWriteHandler}
- * and {@code HttpChunkedInput}. Use it where a {@code FileRegion} (sendfile) can't be: over TLS, or when the
- * response is compressed.
+ * A {@link ChunkedInput} that streams a region of a file chunk by chunk without ever blocking the event loop: the
+ * asynchronous counterpart of Netty's {@code ChunkedFile} and {@code ChunkedNioFile}, for
+ * {@link ChunkedWriteHandler} and {@code HttpChunkedInput}. Use it where a {@code FileRegion} (sendfile) can't
+ * be: over TLS, or when the response is compressed.
+ *
+ * <h2>Owning its file, or not</h2>
+ * <ul>
+ * <li>{@link #open(Channel, Path)} and {@link #openAsync(Channel, Path)} (and their overloads) open the file
+ *     themselves, without blocking the calling thread, and own it as Netty's {@code ChunkedFile} owns its
+ *     {@code RandomAccessFile}: the file is closed exactly once, as soon as the first of these happens: the last
+ *     byte of the region has been read; the input is {@linkplain #close() closed} (which
+ *     {@code ChunkedWriteHandler} does when the transfer ends, fails, or is discarded because the channel
+ *     closed); the channel closes (so an input that was never written, or that {@code ChunkedWriteHandler}
+ *     dropped, does not keep its descriptor past the connection). {@link #owning} hands an {@link AioFile} you
+ *     opened yourself over to the input on the same terms.</li>
+ * <li>The public constructors stream a region of an {@link AioFile} you opened and keep: they never close it,
+ *     so one open file may serve many inputs; close it yourself once the writes are done.</li>
+ * </ul>
  *
  * <pre>{@code
- * pipeline.addLast(new HttpServerCodec(), new HttpContentCompressor(), new EmptyFlushFilter(), new ChunkedWriteHandler(),
- *                  handler);
- * // in handler, on the channel's loop:
- * ctx.write(response);                                   // HttpResponse with Transfer-Encoding: chunked
- * ctx.writeAndFlush(new HttpChunkedInput(new ChunkedAioFile(ctx.channel(), file, 0, length, 65536)))
- *    .addListener(f -> file.closeAsync());              // ChunkedAioFile never closes the file itself
+ * // in initChannel: EmptyFlushFilter and ChunkedWriteHandler, and the TLS tuning (see AioFilePipelines)
+ * ch.pipeline().addLast(sslContext.newHandler(ch.alloc()), new HttpServerCodec());
+ * AioFilePipelines.addFileServing(ch.pipeline());
+ * ch.pipeline().addLast(handler);
+ *
+ * // in handler, on the channel's event loop:
+ * ChunkedAioFile.openAsync(ctx.channel(), path).addListener((Future<ChunkedAioFile> f) -> {
+ *     if (!f.isSuccess()) {                            // e.g. NoSuchFileException
+ *         FullHttpResponse notFound = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+ *                 HttpResponseStatus.NOT_FOUND);
+ *         HttpUtil.setContentLength(notFound, 0);
+ *         ctx.writeAndFlush(notFound);
+ *         return;
+ *     }
+ *     ChunkedAioFile body = f.getNow();                // open, its length known
+ *     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+ *     HttpUtil.setContentLength(response, body.length());
+ *     ctx.write(response);
+ *     ctx.writeAndFlush(new HttpChunkedInput(body));   // closes the file when it ends, fails or is cancelled
+ * });
  * }</pre>
+ *
+ * <h2>The length before the open</h2>
+ * {@link #open(Channel, Path)} returns at once, before the file is open, and the input can be written at once:
+ * {@code readChunk} returns {@code null} until the open has completed, and its completion resumes the transfer
+ * (or fails it). Until then the length of the region is only known if it was given: otherwise {@link #length()}
+ * is -1 (unknown, as {@link ChunkedInput#length()} allows; the progress of the write reports a total of -1) and
+ * becomes the size of the file once it is open. That suits a raw stream, or an HTTP response with
+ * {@code Transfer-Encoding: chunked}; a response that needs a {@code Content-Length} ({@code HttpChunkedInput}
+ * sends the body as it comes, so the header must say the length before the first chunk) uses
+ * {@link #openAsync(Channel, Path)}, whose future completes once the file is open and its size known, as above,
+ * or passes a length the caller knows (from a {@code stat} made beforehand). {@link #isEndOfInput()} is false
+ * until the open has succeeded, even for an empty region, so that an open that fails always fails the write.
  *
  * <h2>How it reads</h2>
  * Nothing is read before the first {@link #readChunk} (or {@link #prefetch()}): it issues up to {@code readAhead}
@@ -48,44 +93,56 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls {@link ChunkedWriteHandler#resumeTransfer()} on the first {@code ChunkedWriteHandler} of the channel's
  * pipeline (or {@code channel.flush()} when there is none), which takes the chunk; each chunk taken schedules the
  * next read in a task of the loop, after the socket writes of the current loop round (so a loop with many
- * transfers submits its sends before its reads), so at most {@code readAhead} chunks are being read or held by this input (chunks handed out wait in
- * the channel's outbound buffer, bounded by its write-buffer water mark). The transfer therefore never stalls
- * (every suspension is ended by exactly the completion it waits for) and never spins (it is resumed only when the
- * chunk it waits for is ready). While the channel is not writable, {@code ChunkedWriteHandler} stops asking and
- * reading ahead stops with it. Write this input through the first {@code ChunkedWriteHandler} of the pipeline
- * (the usual single one): that is the one resumed. {@code ChunkedWriteHandler} flushes each time it finds no chunk
- * ready; an {@link EmptyFlushFilter} on its head side drops those flushes, which over TLS would each write an empty
- * record.
+ * transfers submits its sends before its reads), so at most {@code readAhead} chunks are being read or held by
+ * this input (chunks handed out wait in the channel's outbound buffer, bounded by its write-buffer water mark).
+ * The transfer therefore never stalls (every suspension is ended by exactly the completion it waits for) and
+ * never spins (it is resumed only when the chunk it waits for is ready). While the channel is not writable,
+ * {@code ChunkedWriteHandler} stops asking and reading ahead stops with it. Write this input through the first
+ * {@code ChunkedWriteHandler} of the pipeline (the usual single one): that is the one resumed.
+ * {@code ChunkedWriteHandler} flushes each time it finds no chunk ready; an {@link EmptyFlushFilter} on its head
+ * side drops those flushes, which over TLS would each write an empty record ({@link AioFilePipelines#addFileServing}
+ * sets both up).
  *
  * <h2>Threads</h2>
  * The channel's event loop at construction (the channel must be registered) runs this input: all its state lives
  * there. {@link #readChunk} is meant to be called by {@code ChunkedWriteHandler} on that loop (it throws
- * {@link IllegalStateException} elsewhere). {@link #close()} may be called from any thread: off the loop it is
- * handed to the loop and returns at once; once the loop rejects tasks (it is shutting down) the input is closed
- * when the loop has terminated, unless the loop closed it first (every buffer is released exactly once). The
- * file may belong to any event loop, the channel's or another one: its completions are moved to the channel's
- * loop. {@link #isEndOfInput()}, {@link #length()} and {@link #progress()} may be read anywhere.
+ * {@link IllegalStateException} elsewhere). {@link #open} and {@link #openAsync} may be called from any thread:
+ * {@code open(2)} runs on netty-aio's blocking pool ({@link AioFile#openAsync}) and its completion on the
+ * channel's loop, where the file is opened for I/O; the future of {@code openAsync} completes there.
+ * {@link #close()} may be called from any thread: off the loop it is handed to the loop and returns at once; once
+ * the loop rejects tasks (it is shutting down) the input is closed when the loop has terminated, unless the loop
+ * closed it first (every buffer is released exactly once). The file of the constructors may belong to any event
+ * loop, the channel's or another one: its completions are moved to the channel's loop. {@link #isEndOfInput()},
+ * {@link #length()} and {@link #progress()} may be read anywhere.
  *
  * <h2>Failures and closing</h2>
- * A failed read (an {@code IOException} naming the errno, {@link java.nio.channels.ClosedChannelException} when
- * the file was closed, or an {@link EOFException} when the file ends before {@code offset + length}) is thrown
- * by the {@code readChunk} that reaches that chunk, so {@code ChunkedWriteHandler} fails the write's promise
- * with it. {@link #close()} (called by {@code ChunkedWriteHandler} at the end, on failure, and when the channel
- * closes) releases every chunk read ahead; a read still in flight is cancelled (best effort) and its buffer is
- * released only once its completion arrives. Closing this input does <b>not</b> close the {@link AioFile}.
- * If the channel's loop shuts down with reads in flight, their buffers are released on the file's loop.
+ * A failed open (the exception of {@link AioFile#open}: {@link java.nio.file.NoSuchFileException},
+ * {@link java.nio.file.AccessDeniedException}, an {@code IOException} for a FIFO or a socket, ...) is thrown by
+ * {@code readChunk} (and fails the future of {@code openAsync}), so {@code ChunkedWriteHandler} fails the write's
+ * promise with it. A failed read (an {@code IOException} naming the errno, {@link ClosedChannelException} when the
+ * file was closed, or an {@link EOFException} when the file ends before {@code offset + length}) is thrown by the
+ * {@code readChunk} that reaches that chunk, with the same effect. {@link #close()} (called by
+ * {@code ChunkedWriteHandler} at the end, on failure, and when the channel closes) releases every chunk read
+ * ahead; a read still in flight is cancelled (best effort) and its buffer is released only once its completion
+ * arrives. It closes the file only if this input owns it (see above). If the channel's loop shuts down with reads
+ * in flight, their buffers are released on the file's loop.
  *
  * <p>Closing does not end the input: {@link #isEndOfInput()} stays false until every byte has been handed out.
- * An application may cancel a transfer by closing the input (from any thread): the next {@code readChunk} then
+ * An application cancels a transfer by closing the input (from any thread): the next {@code readChunk} then
  * throws a {@link ClosedChannelException} (a transfer suspended on this input is resumed for that), so
  * {@code ChunkedWriteHandler} fails the write's promise, and under {@code HttpChunkedInput} no
  * {@code LastHttpContent} is sent: the client never sees a truncated body as complete. Should the channel close
- * first, {@code ChunkedWriteHandler} fails the promise too, since the input has not ended.
+ * first, {@code ChunkedWriteHandler} fails the promise too, since the input has not ended. Cancelling the write's
+ * {@code ChannelFuture} instead is no way to stop a transfer: {@code ChunkedWriteHandler} (Netty 4.2) then drops
+ * the input without closing it, as it does with the inputs it holds when it is removed from the pipeline; an input
+ * that owns its file still closes it when the channel closes, one that doesn't keeps its chunks read ahead until
+ * closed.
  *
  * <h2>O_DIRECT</h2>
  * For a file opened with {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}, {@code offset} and {@code chunkSize}
  * must be multiples of {@link #DIRECT_ALIGNMENT}; chunks are read into aligned buffers (no staging copy), and the
- * last one, whatever the region's length, is read in whole blocks and cut to size.
+ * last one, whatever the region's length, is read in whole blocks and cut to size. (The inputs of {@code open}
+ * open their file without it.)
  */
 public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     /** The chunk size of the constructors that take none: 64 KiB. */
@@ -97,15 +154,36 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}: 4096 (safe for every common device).
      */
     public static final int DIRECT_ALIGNMENT = 4096;
+    /** {@link #endOffset} before the open of an input of {@link #open} without a length. */
+    private static final long UNKNOWN = -1;
 
     private final Channel channel;
-    private final AioFile file;
+    /** The file; for an input of {@link #open}, null until it is open (set on {@link #owner}). */
+    private volatile AioFile file;
+    /** The path an input of {@link #open} opens (for messages); else null. */
+    private final Path path;
     private final long startOffset;
-    private final long endOffset;
+    /** The end of the region; {@link #UNKNOWN} until the open of an input of {@link #open} without a length. */
+    private volatile long endOffset;
     private final int chunkSize;
     private final int readAhead;
     /** The file is open with O_DIRECT: reads are aligned, into aligned buffers. */
-    private final boolean direct;
+    private boolean direct;
+    /** This input closes {@link #file} ({@link #open}, {@link #owning}). */
+    private final boolean owns;
+    /**
+     * The file is open and the region known: reads may be issued. Always true for the inputs of the constructors;
+     * set once, on {@link #owner}, when the open of an input of {@link #open} succeeds.
+     */
+    private volatile boolean ready;
+    /** Set by the one call that closes an owned {@link #file}. */
+    private final AtomicBoolean fileClosed = new AtomicBoolean();
+    /** The open of an input of {@link #open} (cancelled when the input is closed before it completes); or null. */
+    private volatile Future<AioFile> opening;
+    /** The future of {@link #openAsync}, completed once the open has; or null. */
+    private Promise<ChunkedAioFile> opened;
+    /** Closes an input that owns its file when the channel closes (removed once there is nothing to close). */
+    private final ChannelFutureListener closeWithChannel;
 
     /** The channel's loop, where the state lives. */
     private final EventLoop owner;
@@ -132,11 +210,11 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     };
     /** Completed once the first chunk is read (or can't be): see {@link #prefetch()}; null until asked for. */
     private Promise<Void> firstChunk;
-    /** The failure already thrown by {@link #readChunk}, thrown again by later calls. */
+    /** The failure already thrown by {@link #readChunk} (or the open's), thrown again by later calls. */
     private Throwable failure;
 
     /**
-     * Streams all of {@code file} (its size now) in chunks of {@link #DEFAULT_CHUNK_SIZE}.
+     * Streams all of {@code file} (its size now) in chunks of {@link #DEFAULT_CHUNK_SIZE}; does not close the file.
      *
      * @throws IOException           the file's size can't be read (e.g. it is closed)
      * @throws IllegalStateException the channel is not registered to an event loop yet
@@ -146,7 +224,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
     }
 
     /**
-     * Streams all of {@code file} (its size now) in chunks of {@code chunkSize} bytes.
+     * Streams all of {@code file} (its size now) in chunks of {@code chunkSize} bytes; does not close the file.
      *
      * @throws IOException           the file's size can't be read (e.g. it is closed)
      * @throws IllegalStateException the channel is not registered to an event loop yet
@@ -178,16 +256,22 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * @throws IllegalStateException    the channel is not registered to an event loop yet
      */
     public ChunkedAioFile(Channel channel, AioFile file, long offset, long length, int chunkSize, int readAhead) {
+        this(channel, Objects.requireNonNull(file, "file"), null, offset, checkLength(length), chunkSize, readAhead,
+                false);
+    }
+
+    /**
+     * The one constructor: an input over {@code file}, or (when it is null) over the file at {@code path}, which
+     * the caller opens ({@link #startOpen}); {@code length} may then be {@link #UNKNOWN}.
+     */
+    private ChunkedAioFile(Channel channel, AioFile file, Path path, long offset, long length, int chunkSize,
+                           int readAhead, boolean owns) {
         this.channel = Objects.requireNonNull(channel, "channel");
-        this.file = Objects.requireNonNull(file, "file");
         this.owner = channel.eventLoop();
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset: " + offset);
         }
-        if (length < 0) {
-            throw new IllegalArgumentException("negative length: " + length);
-        }
-        if (offset + length < 0) {
+        if (length != UNKNOWN && offset + length < 0) {
             throw new IllegalArgumentException("offset + length overflows: " + offset + " + " + length);
         }
         if (chunkSize <= 0) {
@@ -196,16 +280,259 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         if (readAhead <= 0) {
             throw new IllegalArgumentException("readAhead must be positive: " + readAhead);
         }
-        this.direct = file.fd() instanceof PosixFileDescriptor && ((PosixFileDescriptor) file.fd()).isDirect();
-        if (direct && (offset % DIRECT_ALIGNMENT != 0 || chunkSize % DIRECT_ALIGNMENT != 0)) {
-            throw new IllegalArgumentException(file + " is open with O_DIRECT: offset (" + offset + ") and chunkSize ("
-                    + chunkSize + ") must be multiples of " + DIRECT_ALIGNMENT);
+        if (file != null) {
+            this.direct = file.fd() instanceof PosixFileDescriptor && ((PosixFileDescriptor) file.fd()).isDirect();
+            if (direct && (offset % DIRECT_ALIGNMENT != 0 || chunkSize % DIRECT_ALIGNMENT != 0)) {
+                throw new IllegalArgumentException(file + " is open with O_DIRECT: offset (" + offset
+                        + ") and chunkSize (" + chunkSize + ") must be multiples of " + DIRECT_ALIGNMENT);
+            }
         }
+        this.file = file;
+        this.path = path;
         this.startOffset = offset;
-        this.endOffset = offset + length;
+        this.endOffset = length == UNKNOWN ? UNKNOWN : offset + length;
         this.chunkSize = chunkSize;
         this.readAhead = readAhead;
         this.nextReadOffset = offset;
+        this.owns = owns;
+        this.ready = file != null;
+        this.closeWithChannel = owns ? f -> close() : null;
+    }
+
+    private static long checkLength(long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length: " + length);
+        }
+        return length;
+    }
+
+    /**
+     * Opens the file at {@code path} for reading and streams all of it (its size once open) in chunks of
+     * {@link #DEFAULT_CHUNK_SIZE}; the input owns the file. Returns at once: the open runs on netty-aio's blocking
+     * pool, and {@link #length()} is -1 until it has completed (see the class description; for a
+     * {@code Content-Length}, use {@link #openAsync(Channel, Path)}). A failed open fails the write of this input.
+     *
+     * <pre>{@code
+     * ctx.writeAndFlush(ChunkedAioFile.open(ctx.channel(), path));    // the file is closed when the write ends
+     * }</pre>
+     *
+     * @param channel the channel the chunks are written to (registered); the file is opened for I/O on its event
+     *                loop, with the engine {@link AioEngine#AUTO} picks
+     * @throws IllegalStateException the channel is not registered to an event loop yet
+     */
+    public static ChunkedAioFile open(Channel channel, Path path) {
+        return open(channel, path, DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #open(Channel, Path)}, in chunks of {@code chunkSize} bytes.
+     *
+     * @throws IllegalArgumentException {@code chunkSize <= 0}
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
+     */
+    public static ChunkedAioFile open(Channel channel, Path path, int chunkSize) {
+        return start(channel, path, 0, UNKNOWN, chunkSize, false);
+    }
+
+    /**
+     * As {@link #open(Channel, Path)}, streaming {@code length} bytes from {@code offset} (known at once, before
+     * the open) in chunks of {@code chunkSize} bytes; a file that ends before {@code offset + length} fails the
+     * write with an {@link EOFException} once the transfer gets there.
+     *
+     * @throws IllegalArgumentException negative {@code offset} or {@code length}, {@code chunkSize <= 0}, or
+     *                                  {@code offset + length} overflowing
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
+     */
+    public static ChunkedAioFile open(Channel channel, Path path, long offset, long length, int chunkSize) {
+        return start(channel, path, offset, checkLength(length), chunkSize, false);
+    }
+
+    /**
+     * Opens the file at {@code path} for reading, like {@link #open(Channel, Path)}, and returns a future that
+     * completes <b>on the channel's event loop</b> with the input once the file is open and its size known
+     * ({@link #length()}: the whole file), ready to be written; the input owns the file. The future fails with
+     * the open's exception (e.g. {@link java.nio.file.NoSuchFileException}), or with a
+     * {@link ClosedChannelException} when the input was closed first (by the channel closing, say); cancelling it
+     * closes the input, and with it the file once open. An input handed out by the future and then not written
+     * must be closed (or is, with its file, when the channel closes).
+     *
+     * @throws IllegalStateException the channel is not registered to an event loop yet
+     */
+    public static Future<ChunkedAioFile> openAsync(Channel channel, Path path) {
+        return openAsync(channel, path, DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #openAsync(Channel, Path)}, in chunks of {@code chunkSize} bytes.
+     *
+     * @throws IllegalArgumentException {@code chunkSize <= 0}
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
+     */
+    public static Future<ChunkedAioFile> openAsync(Channel channel, Path path, int chunkSize) {
+        return start(channel, path, 0, UNKNOWN, chunkSize, true).opened;
+    }
+
+    /**
+     * As {@link #openAsync(Channel, Path)}, for {@code length} bytes from {@code offset} in chunks of
+     * {@code chunkSize} bytes (the future still waits for the open, so that an open failure is known before
+     * anything is written).
+     *
+     * @throws IllegalArgumentException negative {@code offset} or {@code length}, {@code chunkSize <= 0}, or
+     *                                  {@code offset + length} overflowing
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
+     */
+    public static Future<ChunkedAioFile> openAsync(Channel channel, Path path, long offset, long length,
+                                                   int chunkSize) {
+        return start(channel, path, offset, checkLength(length), chunkSize, true).opened;
+    }
+
+    /**
+     * An input streaming {@code length} bytes of {@code file} from {@code offset} in chunks of {@code chunkSize}
+     * bytes that takes {@code file} over: it closes the file exactly once, as the inputs of {@link #open} do (at
+     * the end of the region, when closed, or when the channel closes). For a file opened with options or an
+     * engine of your choice, or checked before it is served. If this method throws, the file is not taken over.
+     *
+     * @throws IllegalArgumentException as {@link #ChunkedAioFile(Channel, AioFile, long, long, int)}
+     * @throws IllegalStateException    the channel is not registered to an event loop yet
+     */
+    public static ChunkedAioFile owning(Channel channel, AioFile file, long offset, long length, int chunkSize) {
+        ChunkedAioFile in = new ChunkedAioFile(channel, Objects.requireNonNull(file, "file"), null, offset,
+                checkLength(length), chunkSize, DEFAULT_READ_AHEAD, true);
+        in.watchChannel();
+        if (length == 0) {
+            in.releaseFile();                // nothing to read
+        }
+        return in;
+    }
+
+    /** A new input over the file at {@code path}, its open started; with {@link #opened} when {@code future}. */
+    private static ChunkedAioFile start(Channel channel, Path path, long offset, long length, int chunkSize,
+                                        boolean future) {
+        Objects.requireNonNull(path, "path");
+        ChunkedAioFile in = new ChunkedAioFile(channel, null, path, offset, length, chunkSize, DEFAULT_READ_AHEAD,
+                true);
+        if (future) {
+            Promise<ChunkedAioFile> p = in.owner.newPromise();
+            in.opened = p;
+            p.addListener(f -> {
+                if (f.isCancelled()) {
+                    in.close();
+                }
+            });
+        }
+        in.watchChannel();
+        in.startOpen();
+        return in;
+    }
+
+    // TODO(merge): AioFile.openAsync(loop, path, options), which falls back to BLOCKING on other loops.
+    /** Opens {@code path} for reading on {@code loop} without blocking the caller; completes on {@code loop}. */
+    private static Future<AioFile> openFile(EventLoop loop, Path path) {
+        return loop instanceof IoEventLoop ? AioFile.openAsync((IoEventLoop) loop, path, AioEngine.AUTO,
+                StandardOpenOption.READ) : loop.newFailedFuture(new UnsupportedOperationException(
+                "ChunkedAioFile.open needs a channel on an IoEventLoop, not " + loop));
+    }
+
+    /** An owning input closes itself (and its file) when the channel closes. */
+    private void watchChannel() {
+        channel.closeFuture().addListener(closeWithChannel);
+    }
+
+    private void startOpen() {
+        if (closed.get()) {
+            return;                          // the channel was closed already
+        }
+        Future<AioFile> f;
+        try {
+            f = openFile(owner, path);
+        } catch (RuntimeException e) {
+            f = owner.newFailedFuture(e);
+        }
+        opening = f;
+        LoopHop.whenDone(f, owner, this::onOpened, done -> {
+            if (done.isSuccess()) {
+                done.getNow().closeAsync(); // the channel's loop is gone: nothing will read it
+            }
+        });
+    }
+
+    /** On the channel's loop: the open of an input of {@link #open} completed (or failed, or was cancelled). */
+    private void onOpened(Future<AioFile> f) {
+        opening = null;
+        Promise<ChunkedAioFile> future = opened;
+        if (closed.get()) {
+            if (f.isSuccess()) {
+                f.getNow().closeAsync();     // closed before the open completed; never assigned to file
+            }
+            return;                          // readChunk throws ClosedChannelException; close0 failed `opened`
+        }
+        if (f.isSuccess()) {
+            AioFile open = f.getNow();
+            try {
+                if (endOffset == UNKNOWN) {
+                    endOffset = startOffset + open.size();
+                }
+                direct = open.fd() instanceof PosixFileDescriptor && ((PosixFileDescriptor) open.fd()).isDirect();
+                file = open;
+                ready = true;
+            } catch (IOException | RuntimeException e) {
+                open.closeAsync();
+                failure = e;
+            }
+        } else {
+            failure = f.cause();
+        }
+        if (failure != null) {
+            removeChannelWatch();            // nothing to close any more
+        } else if (endOffset == startOffset) {
+            releaseFile();                   // an empty region: nothing to read
+        }
+        boolean readyNow = true;
+        if (ready && (firstChunk != null || waiting)) {
+            boolean nested = inReadChunk;
+            inReadChunk = true;              // a completion delivered inline must not resume the transfer here
+            try {
+                fillReadAhead();
+                Slot head = slots.peek();
+                readyNow = head == null || head.done;
+            } catch (Throwable t) {
+                // e.g. no memory for a chunk: readChunk tries again and throws it, where the write can fail.
+            } finally {
+                inReadChunk = nested;
+            }
+        }
+        if (readyNow) {
+            Promise<Void> first = firstChunk;
+            if (first != null) {
+                first.trySuccess(null);
+            }
+            if (waiting) {
+                waiting = false;
+                resume();
+            }
+        }
+        if (future != null) {
+            if (failure != null) {
+                future.tryFailure(failure);
+            } else if (!future.trySuccess(this)) {
+                close();                     // cancelled meanwhile
+            }
+        }
+    }
+
+    /** Closes an owned file, once; and stops watching the channel, as there is nothing left to close. */
+    private void releaseFile() {
+        AioFile f = file;
+        if (owns && f != null && fileClosed.compareAndSet(false, true)) {
+            f.closeAsync();
+            removeChannelWatch();
+        }
+    }
+
+    private void removeChannelWatch() {
+        if (closeWithChannel != null) {
+            channel.closeFuture().removeListener(closeWithChannel);
+        }
     }
 
     /** The file offset the region starts at. */
@@ -213,7 +540,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         return startOffset;
     }
 
-    /** The file offset the region ends at (exclusive). */
+    /**
+     * The file offset the region ends at (exclusive); -1 until the file is open for an input of
+     * {@link #open(Channel, Path)} without a length.
+     */
     public long endOffset() {
         return endOffset;
     }
@@ -233,26 +563,31 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         return readAhead;
     }
 
-    /** The file read (never closed by this input). */
+    /**
+     * The file read: closed by this input only if it owns it ({@link #open}, {@link #owning}); for an input of
+     * {@link #open}, null until the file is open (and also if the open failed or the input was closed first).
+     */
     public AioFile file() {
         return file;
     }
 
     /**
-     * True once every byte of the region has been handed out. Closing does not end the input (a closed input that
-     * has not ended fails the write; see the class description).
+     * True once every byte of the region has been handed out, which for an input of {@link #open} needs the open to
+     * have succeeded (even for an empty region). Closing does not end the input (a closed input that has not ended
+     * fails the write; see the class description).
      */
     @Override
     public boolean isEndOfInput() {
-        return progress == endOffset - startOffset;
+        return ready && progress == endOffset - startOffset;
     }
 
     /**
-     * Releases the chunks read ahead and cancels reads in flight; does not close the file. Idempotent, and callable
-     * from any thread: off the channel's loop it is handed to that loop (and takes effect there, after this method
-     * returned); once that loop rejects tasks, it takes effect when the loop has terminated (at once if it has),
-     * unless the loop closed this input first. A transfer suspended on this input is resumed, so that
-     * {@code ChunkedWriteHandler} fails its write with the {@link ClosedChannelException} of {@link #readChunk}.
+     * Releases the chunks read ahead and cancels reads in flight (or the open); closes the file if this input owns
+     * it (once its reads have completed), else leaves it open. Idempotent, and callable from any thread: off the
+     * channel's loop it is handed to that loop (and takes effect there, after this method returned); once that
+     * loop rejects tasks, it takes effect when the loop has terminated (at once if it has), unless the loop closed
+     * this input first. A transfer suspended on this input is resumed, so that {@code ChunkedWriteHandler} fails
+     * its write with the {@link ClosedChannelException} of {@link #readChunk}.
      */
     @Override
     public void close() {
@@ -299,6 +634,16 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
                 s.future.cancel(false);
             }
         }
+        Future<AioFile> open = opening;
+        if (open != null) {
+            open.cancel(false);              // closes the file once open; else onOpened closes it
+        }
+        releaseFile();                       // after its reads were given up; they complete before the close(2)
+        removeChannelWatch();
+        Promise<ChunkedAioFile> future = opened;
+        if (future != null) {
+            future.tryFailure(new ClosedChannelException());
+        }
         Promise<Void> first = firstChunk;
         if (first != null) {
             first.trySuccess(null);          // after the slots: its listeners find the input closed
@@ -321,7 +666,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * response's headers only then sends them in the same flush (and TLS record run) as the first chunk, rather
      * than alone one loop round earlier. The future also succeeds when that read failed (the failure is thrown
      * by {@code readChunk}, as always), when the region is empty and when this input is closed; it never fails.
-     * Calling it again returns the same future.
+     * Calling it again returns the same future. For an input of {@link #open} still opening, reading starts
+     * once the file is open, and a failed open succeeds the future too.
      *
      * <p>Must be called on the channel's event loop; the future completes there. If that loop shuts down
      * before the first read completes, the future's listeners may never run (no loop is left to run them):
@@ -336,6 +682,12 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
         if (firstChunk == null) {
             firstChunk = owner.newPromise();
+            if (!ready) {
+                if (failure != null || closed.get()) {
+                    firstChunk.trySuccess(null);
+                }
+                return firstChunk;           // else the open's completion starts reading and completes it
+            }
             boolean nested = inReadChunk;
             inReadChunk = true;              // a completion delivered inline must not resume the transfer here
             try {
@@ -372,8 +724,8 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      *
      * @throws ClosedChannelException this input was closed before its end
      * @throws IllegalStateException  called off the channel's event loop (of its construction)
-     * @throws Exception              the failure of the read of this chunk (see the class description), again on
-     *                                every later call
+     * @throws Exception              the failure of the open (inputs of {@link #open}) or of the read of this
+     *                                chunk (see the class description), again on every later call
      */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
@@ -390,6 +742,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             }
             throw new ClosedChannelException();
         }
+        if (!ready) {
+            waiting = true;                  // the open's completion resumes the transfer (or fails it)
+            return null;
+        }
         inReadChunk = true;
         try {
             if (!fillScheduled) {
@@ -399,8 +755,10 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             if (head == null) {
                 if (nextReadOffset < endOffset) {
                     waiting = true;          // the scheduled refill's first read resumes the transfer
+                } else {
+                    releaseFile();           // end of input
                 }
-                return null;                 // (else) end of input
+                return null;
             }
             if (!head.done) {
                 waiting = true;
@@ -414,7 +772,11 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
             ByteBuf chunk = head.buf;
             head.buf = null;
             progress += chunk.readableBytes();
-            scheduleFill();
+            if (startOffset + progress == endOffset) {
+                releaseFile();               // the last chunk: no read is left in flight
+            } else {
+                scheduleFill();
+            }
             return chunk;
         } finally {
             inReadChunk = false;
@@ -449,7 +811,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
 
     /** Issues reads until {@code readAhead} chunks are in flight or held, or the region is covered. */
     private void fillReadAhead() {
-        while (!closed.get() && slots.size() < readAhead && nextReadOffset < endOffset) {
+        while (ready && !closed.get() && slots.size() < readAhead && nextReadOffset < endOffset) {
             int n = (int) Math.min(chunkSize, endOffset - nextReadOffset);
             long position = nextReadOffset;
             nextReadOffset += n;
@@ -515,10 +877,14 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         }
     }
 
-    /** Bytes in the region. */
+    /**
+     * Bytes in the region; -1 (unknown) until the file is open for an input of {@link #open(Channel, Path)}
+     * without a length, then the file's size at the open.
+     */
     @Override
     public long length() {
-        return endOffset - startOffset;
+        long end = endOffset;
+        return end == UNKNOWN ? -1 : end - startOffset;
     }
 
     /** Bytes handed out so far. */
@@ -529,8 +895,12 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
 
     @Override
     public String toString() {
-        return "ChunkedAioFile(" + file + ", [" + startOffset + ", " + endOffset + "), chunk " + chunkSize
-                + ", read-ahead " + readAhead + ", progress " + progress + (closed.get() ? ", closed" : "") + ")";
+        AioFile f = file;
+        long end = endOffset;
+        return "ChunkedAioFile(" + (f != null ? f : path + (failure != null ? " (open failed)" : " (opening)"))
+                + ", [" + startOffset + ", " + (end == UNKNOWN ? "?" : Long.toString(end)) + "), chunk " + chunkSize
+                + ", read-ahead " + readAhead + ", progress " + progress + (owns ? ", owns the file" : "")
+                + (closed.get() ? ", closed" : "") + ")";
     }
 
     /** One read: its buffer (until handed out or released), its future and its outcome. */

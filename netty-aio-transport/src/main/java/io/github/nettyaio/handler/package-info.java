@@ -9,6 +9,7 @@
  * (inbound bytes or HTTP content to a file it is given, opens or awaits, with backpressure, ending in {@link
  * io.github.nettyaio.handler.AioFileWriteComplete}), plus {@link io.github.nettyaio.handler.EmptyFlushFilter}, which
  * keeps the flushes {@code ChunkedWriteHandler} makes while a chunk is still being read from costing a TLS record
- * write each.
+ * write each, and {@link io.github.nettyaio.handler.AioFilePipelines#addFileServing}, which puts that filter and a
+ * {@code ChunkedWriteHandler} into a pipeline and tunes its {@code SslHandler} for file bodies.
  */
 package io.github.nettyaio.handler;

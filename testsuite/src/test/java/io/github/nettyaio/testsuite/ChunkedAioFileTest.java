@@ -6,9 +6,11 @@ package io.github.nettyaio.testsuite;
 
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.handler.AioFilePipelines;
 import io.github.nettyaio.handler.ChunkedAioFile;
 import io.github.nettyaio.handler.EmptyFlushFilter;
 import io.github.nettyaio.sys.AioOpenOption;
+import io.github.nettyaio.testing.FdCount;
 import io.github.nettyaio.testing.PageCache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,7 +30,9 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -37,6 +41,7 @@ import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -47,6 +52,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -70,9 +76,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -206,7 +214,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
     }
 
     /**
-     * Accepts one connection whose pipeline is {@code serverInit}'s handlers, a {@link ChunkedWriteHandler} and a
+     * Accepts one connection whose pipeline is {@code serverInit}'s handlers, a {@link ChunkedWriteHandler} (unless
+     * {@code serverInit} added one) and a
      * handler that writes {@code input} when active, then (after the write succeeded or failed) writes an empty
      * buffer and closes; a client whose pipeline is {@code clientInit}'s handlers and a {@link SocketSupport.Collector}
      * collects every byte until the close.
@@ -220,7 +229,10 @@ class ChunkedAioFileTest extends PipelineTestBase {
         Channel server = SocketSupport.server(type, ch -> {
             t.child = ch;
             serverInit.accept(ch);
-            ch.pipeline().addLast(new ChunkedWriteHandler(), new ChannelInboundHandlerAdapter() {
+            if (ch.pipeline().get(ChunkedWriteHandler.class) == null) {
+                ch.pipeline().addLast(new ChunkedWriteHandler());
+            }
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelActive(ChannelHandlerContext ctx) {
                     Object msg = input.apply(ch, file);
@@ -273,7 +285,7 @@ class ChunkedAioFileTest extends PipelineTestBase {
             assertTrue(t.child.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             return t;
         } finally {
-            server.close().sync();
+            server.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -1298,6 +1310,531 @@ class ChunkedAioFileTest extends PipelineTestBase {
             f.close();
             ch.close().sync();
         }
+    }
+
+    // ---- inputs that own their file: open, openAsync, owning ------------------------------------------------
+
+    /** Descriptors of this process open on {@code p} (its real path). */
+    private static long fdsOn(Path p) throws IOException {
+        String real = p.toRealPath().toString();
+        return FdCount.snapshot().values().stream().filter(real::equals).count();
+    }
+
+    /**
+     * Waits, round-tripping through every socket and file loop (bounded by {@code TIMEOUT_SECONDS}, no sleeping),
+     * until no descriptor is open on {@code p}: for files closed by a path nothing can be awaited on (an open
+     * cancelled or overtaken by a close, whose file is closed once the open completes).
+     */
+    private static void awaitNoFdOn(Path p, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (fdsOn(p) > 0) {
+            assertTrue(System.nanoTime() < deadline, what + ": " + p + " is still open");
+            for (LoopType t : LoopType.available()) {
+                AioTestSupport.onLoop(LoopType.loop(SocketSupport.group(t)), () -> null);
+                AioTestSupport.onLoop(AioTestSupport.loop(t), () -> null);
+            }
+        }
+    }
+
+    /**
+     * Asserts that the input closed its file: {@code closeAsync()} was called ({@code size()} then throws at once),
+     * and once that close has completed no descriptor is left on {@code p}.
+     */
+    private static void assertClosedByTheInput(AioFile f, Path p, String what) throws Exception {
+        assertNotNull(f, what + ": the file was never open");
+        assertThrows(ClosedChannelException.class, f::size, what + ": the input did not close its file");
+        await(f.closeAsync());                     // already closing: the same future, now waited for
+        assertEquals(0, fdsOn(p), what + ": descriptors left on " + p);
+    }
+
+    /**
+     * Serves the input {@code make} gives through a pipeline set up by {@code addFileServing}, over TLS if
+     * {@code tls} (the server's {@code SslHandler} then goes to {@code ssl}); the input is written as soon as the
+     * channel is active, so during the TLS handshake.
+     */
+    private Transfer serveOwned(LoopType type, boolean tls, AtomicReference<SslHandler> ssl,
+                                BiFunction<Channel, AioFile, Object> make) throws Exception {
+        SslContext serverCtx = tls ? serverTls() : null;
+        SslContext clientCtx = tls ? clientTls() : null;
+        return serve(type, null, make, ch -> {
+            if (tls) {
+                SslHandler h = serverCtx.newHandler(ch.alloc());
+                ssl.set(h);
+                ch.pipeline().addLast(h);
+            }
+            AioFilePipelines.addFileServing(ch.pipeline());
+        }, ch -> {
+            if (tls) {
+                ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0));
+            }
+        }, b -> { });
+    }
+
+    /**
+     * {@code ChunkedAioFile.open}: the whole file (its length unknown until the open) and regions given up front
+     * arrive byte for byte, over plain TCP and TLS; the input closed its file by the end of the transfer (before
+     * the channel closes), the progress reported the length once known.
+     */
+    @ParameterizedTest(name = "{0}, TLS: {1}")
+    @MethodSource("loopsAndBoolean")
+    void openServesByteForByteAndClosesTheFileAtTheEnd(LoopType type, boolean tls) throws Exception {
+        byte[] data = random(2 * (1 << 20) + 77);
+        Path p = file(data);
+        long[][] regions = {{0, -1}, {0, 0}, {0, 1}, {5, CHUNK + 1}, {4097, data.length - 4097}, {0, data.length}};
+        for (long[] r : regions) {
+            String what = "region " + Arrays.toString(r) + (tls ? " over TLS" : "");
+            AtomicReference<ChunkedAioFile> made = new AtomicReference<>();
+            AtomicReference<SslHandler> ssl = new AtomicReference<>();
+            Transfer t = serveOwned(type, tls, ssl, (ch, none) -> {
+                ChunkedAioFile in = r[1] < 0 ? ChunkedAioFile.open(ch, p, CHUNK)
+                        : ChunkedAioFile.open(ch, p, r[0], r[1], CHUNK);
+                assertEquals(r[1] < 0 ? -1 : r[1], in.length(), what + ": the length before the open");
+                assertFalse(in.isEndOfInput(), what + ": ended before the open");
+                made.set(in);
+                return in;
+            });
+            long length = r[1] < 0 ? data.length : r[1];
+            assertTrue(t.write.isSuccess(), () -> what + ": " + t.write.cause());
+            assertArrayEquals(Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + length)), t.received, what);
+            assertSame(made.get(), t.input);
+            assertTrue(t.input.isEndOfInput(), what);
+            assertEquals(length, t.input.length(), what);
+            assertEquals(length, t.input.progress(), what);
+            assertEquals(length, t.total, what + ": total reported");
+            t.assertNoSpin(what);
+            assertClosedByTheInput(t.input.file(), p, what);
+            // (An empty body is over before the handshake may be: its connection closes at once.)
+            if (tls && length > 0
+                    && !(ssl.get().engine() instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine)) {
+                assertEquals(0, wrapDataSize(ssl.get()), what + ": the JDK engine's SslHandler was tuned");
+            }
+        }
+    }
+
+    /**
+     * {@code ChunkedAioFile.owning}: an {@code AioFile} of every engine, on the channel's loop or another, is
+     * served byte for byte and closed by the input at the end of the region, also an empty one; the
+     * constructors still leave their file open.
+     */
+    @ParameterizedTest(name = "{0} on {1}, file on the channel's loop: {2}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#placements")
+    void owningServesAndClosesItsFile(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
+        byte[] data = random((1 << 20) + 3);
+        Path p = file(data);
+        for (long[] r : new long[][] {{0, data.length}, {3, 0}, {CHUNK, 2 * CHUNK + 1}}) {
+            String what = "region " + Arrays.toString(r);
+            AioFile f = AioFile.open(fileLoop(type, sameLoop), p, engine, READ);
+            Transfer t = serve(type, f, (ch, file) -> ChunkedAioFile.owning(ch, file, r[0], r[1], CHUNK));
+            assertTrue(t.write.isSuccess(), () -> what + ": " + t.write.cause());
+            assertArrayEquals(Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])), t.received, what);
+            assertSame(f, t.input.file());
+            assertClosedByTheInput(f, p, what);
+        }
+        try (AioFile kept = AioFile.open(fileLoop(type, sameLoop), p, engine, READ)) {
+            Transfer t = serve(type, kept, (ch, file) -> input(ch, file, 0, data.length));
+            assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
+            assertEquals(data.length, kept.size(), "the constructors' input leaves the file open");
+        }
+    }
+
+    /**
+     * An open that fails fails the write with its exception ({@code NoSuchFileException}), raw or under
+     * {@code HttpChunkedInput} (no {@code LastHttpContent}: a missing file must not look like an empty body), also
+     * for an empty region; {@code openAsync}'s future fails with it too.
+     */
+    @ParameterizedTest(name = "{0}, HTTP: {1}")
+    @MethodSource("loopsAndBoolean")
+    void openFailureFailsTheWrite(LoopType type, boolean http) throws Exception {
+        Path missing = dir.resolve("missing.bin");
+        for (long length : new long[] {-1, 0, 100}) {
+            BodyBytes body = new BodyBytes();
+            Transfer t = serve(type, null, (ch, none) -> {
+                ChunkedAioFile in = length < 0 ? ChunkedAioFile.open(ch, missing)
+                        : ChunkedAioFile.open(ch, missing, 0, length, CHUNK);
+                return http ? chunkedResponse(ch, in) : in;
+            }, serverInit(new TrackingAllocator(), http), clientInit(http, body), b -> { });
+            assertInstanceOf(NoSuchFileException.class, t.write.cause(), "length " + length);
+            assertFalse(body.lastContent, "the client got a LastHttpContent for a file that does not exist");
+            assertEquals(0, t.received.length);
+        }
+        Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+        try {
+            Future<ChunkedAioFile> f = ChunkedAioFile.openAsync(ch, missing);
+            assertTrue(f.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(NoSuchFileException.class, f.cause());
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    /** The peer closing mid-transfer fails the write; the input closes its file and releases every buffer. */
+    @ParameterizedTest(name = "{0}, TLS: {1}")
+    @MethodSource("loopsAndBoolean")
+    void openClosesTheFileWhenThePeerGoesAway(LoopType type, boolean tls) throws Exception {
+        byte[] data = random(8 << 20);
+        Path p = file(data);
+        TrackingAllocator alloc = new TrackingAllocator();
+        SslContext serverCtx = tls ? serverTls() : null;
+        SslContext clientCtx = tls ? clientTls() : null;
+        Transfer t = serve(type, null, (ch, none) -> ChunkedAioFile.open(ch, p, 0, data.length, 65536),
+                ch -> {
+                    ch.config().setAllocator(alloc);
+                    ch.config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024);
+                    if (tls) {
+                        ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()));
+                    }
+                    AioFilePipelines.addFileServing(ch.pipeline());
+                },
+                ch -> {
+                    if (tls) {
+                        ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0));
+                    }
+                    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        private int seen;
+
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            seen += ((ByteBuf) msg).readableBytes();
+                            ctx.fireChannelRead(msg);
+                            if (seen > 100_000) {
+                                ctx.close();
+                            }
+                        }
+                    });
+                }, b -> b.option(ChannelOption.SO_RCVBUF, 16 * 1024));
+        assertFalse(t.write.isSuccess());
+        assertTrue(t.received.length < data.length);
+        assertArrayEquals(Arrays.copyOf(data, t.received.length), t.received);
+        assertFalse(t.input.isEndOfInput());
+        assertClosedByTheInput(t.input.file(), p, "peer gone");
+        alloc.assertAllReleasedAfterClosing(t.input.file(), t.child.eventLoop());
+    }
+
+    /**
+     * An application cancels a download by closing the input from a worker thread mid-transfer: the write fails
+     * with {@link ClosedChannelException}, the client got a prefix, and the input closed its file (owned through
+     * {@code open} on the channel's loop, or through {@code owning} on another loop, held until the cancel).
+     */
+    @ParameterizedTest(name = "{0}, open (else owning): {1}")
+    @MethodSource("loopsAndBoolean")
+    void closingMidTransferClosesTheFile(LoopType type, boolean open) throws Exception {
+        byte[] data = random(8 << 20);
+        Path p = file(data);
+        BodyBytes body = new BodyBytes();
+        AtomicReference<CancelledMidTransfer> cancelled = new AtomicReference<>();
+        AtomicReference<ChunkedAioFile> opened = new AtomicReference<>();
+        AioFile owned = open ? null : AioFile.open(fileLoop(type, false), p, READ);
+        try {
+            Transfer t = serve(type, owned, (ch, file) -> {
+                if (open) {
+                    // Closed from a worker once 100 kB went out (the file is on the channel's loop: not held).
+                    ChunkedAioFile in = ChunkedAioFile.open(ch, p, 0, data.length, CHUNK);
+                    opened.set(in);
+                    ch.pipeline().addFirst(new ChannelDuplexHandler() {
+                        private long sent;
+                        private boolean closing;
+
+                        @Override
+                        public void write(ChannelHandlerContext ctx, Object msg,
+                                          io.netty.channel.ChannelPromise promise) {
+                            sent += msg instanceof ByteBuf ? ((ByteBuf) msg).readableBytes() : 0;
+                            if (sent > 100_000 && !closing) {
+                                closing = true;
+                                GlobalEventExecutor.INSTANCE.execute(in::close);
+                            }
+                            ctx.write(msg, promise);
+                        }
+                    });
+                    return chunkedResponse(ch, in);
+                }
+                CancelledMidTransfer c = new CancelledMidTransfer(ChunkedAioFile.owning(ch, file, 0, data.length,
+                        CHUNK));
+                cancelled.set(c);
+                return chunkedResponse(ch, c);
+            }, serverInit(new TrackingAllocator(), true), clientInit(true, body), b -> { });
+            if (!open) {
+                cancelled.get().open();
+                await(cancelled.get().closed);
+            }
+            ChunkedAioFile in = open ? opened.get() : cancelled.get().in;
+            assertInstanceOf(ClosedChannelException.class, t.write.cause());
+            assertFalse(body.lastContent, "the client got a LastHttpContent: the cut body looks complete");
+            assertTrue(t.received.length < data.length, "cut short: " + t.received.length);
+            assertFalse(in.isEndOfInput());
+            assertClosedByTheInput(in.file(), p, "cancelled");
+        } finally {
+            if (cancelled.get() != null) {
+                cancelled.get().open();
+            }
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+
+    /**
+     * Closed before its open completed (from another thread, at once), an input closes the file the open then
+     * gives, and {@code readChunk} throws {@link ClosedChannelException}; so does a cancelled {@code openAsync}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void closeBeforeTheOpenCompletesClosesTheFile(LoopType type) throws Exception {
+        Path p = file(random(100_000));
+        Channel ch = SocketSupport.client(type, c -> { }).register().sync().channel();
+        IoEventLoop loop = (IoEventLoop) ch.eventLoop();
+        try {
+            for (int i = 0; i < 20; i++) {
+                boolean onLoop = i % 2 == 0;
+                Callable<ChunkedAioFile[]> openAndClose = () -> {
+                    ChunkedAioFile in = ChunkedAioFile.open(ch, p);
+                    in.close();
+                    Future<ChunkedAioFile> f = ChunkedAioFile.openAsync(ch, p);
+                    if (!f.cancel(false)) {
+                        assertFalse(onLoop, "on the loop, the open can't have completed yet");
+                        await(f).close();      // off the loop, a fast open may overtake the cancel
+                    }
+                    return new ChunkedAioFile[] {in};
+                };
+                // On the loop the close comes first for sure; from another thread the open may win the race.
+                ChunkedAioFile in = (onLoop ? AioTestSupport.onLoop(loop, openAndClose) : openAndClose.call())[0];
+                AioTestSupport.onLoop(loop, () -> assertThrows(ClosedChannelException.class,
+                        () -> in.readChunk(ch.alloc())));
+                if (onLoop) {
+                    assertNull(in.file(), "closed before the open: the file is never handed to the input");
+                } else if (in.file() != null) {
+                    assertThrows(ClosedChannelException.class, in.file()::size, "opened first, then closed");
+                }
+            }
+            awaitNoFdOn(p, "inputs closed before their open completed");
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    /**
+     * The channel closing closes an owning input that was never written (one of {@code openAsync} the application
+     * dropped, one of {@code open} in the middle of opening), and one whose write {@code ChunkedWriteHandler} dropped
+     * because the write's future was cancelled (Netty 4.2 then neither reads nor closes it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void theChannelClosingClosesOwningInputs(LoopType type) throws Exception {
+        byte[] data = random(4 << 20);
+        Path p = file(data);
+        Channel server = SocketSupport.server(type, ch -> { }).bind(SocketSupport.localhost()).sync().channel();
+        try {
+            Channel ch = SocketSupport.client(type, c -> c.pipeline().addLast(new ChunkedWriteHandler()))
+                    .connect(server.localAddress()).sync().channel();
+            ChunkedAioFile dropped = await(ChunkedAioFile.openAsync(ch, p));
+            assertEquals(data.length, dropped.length(), "openAsync: the length is known");
+            ChunkedAioFile opening = ChunkedAioFile.open(ch, p);
+            ChunkedAioFile cancelled = await(ChunkedAioFile.openAsync(ch, p, 0, data.length, CHUNK));
+            ChannelFuture write = AioTestSupport.onLoop((IoEventLoop) ch.eventLoop(), () -> {
+                ChannelFuture w = ch.write(cancelled);
+                assertTrue(w.cancel(false));
+                ch.flush();                        // ChunkedWriteHandler drops the cancelled write's input
+                return w;
+            });
+            assertTrue(write.isCancelled());
+            assertTrue(fdsOn(p) >= 2, "dropped and cancelled (and maybe opening): open until the channel closes");
+            ch.close().sync();
+            assertClosedByTheInput(dropped.file(), p, "dropped");
+            assertClosedByTheInput(cancelled.file(), p, "cancelled write");
+            awaitNoFdOn(p, "opening");
+            assertEquals(0, cancelled.progress());
+            assertFalse(opening.isEndOfInput());
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * The class Javadoc's sample, as written there: {@code openAsync}, then a {@code Content-Length} response
+     * with {@code HttpChunkedInput}; a missing file is answered 404. Over HTTP and HTTPS, with keep-alive.
+     */
+    @ParameterizedTest(name = "{0}, TLS: {1}")
+    @MethodSource("loopsAndBoolean")
+    void openAsyncServesAContentLengthResponse(LoopType type, boolean tls) throws Exception {
+        byte[] data = random((1 << 20) + 99);
+        Path p = file(data);
+        SslContext serverCtx = tls ? serverTls() : null;
+        SslContext clientCtx = tls ? clientTls() : null;
+        java.util.concurrent.LinkedBlockingQueue<FullHttpResponse> responses =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        AtomicReference<Channel> child = new AtomicReference<>();
+        Channel server = SocketSupport.server(type, ch -> {
+            child.set(ch);
+            if (tls) {
+                ch.pipeline().addLast(serverCtx.newHandler(ch.alloc()));
+            }
+            ch.pipeline().addLast(new HttpServerCodec());
+            AioFilePipelines.addFileServing(ch.pipeline());
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof HttpRequest) {
+                        Path path = dir.resolve(((HttpRequest) msg).uri().substring(1));
+                        serveAsInTheJavadoc(ctx, path);
+                    }
+                    ReferenceCountUtil.release(msg);
+                }
+            });
+        }).bind(SocketSupport.localhost()).sync().channel();
+        try {
+            Channel client = SocketSupport.client(type, ch -> {
+                if (tls) {
+                    ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0));
+                }
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(4 << 20),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                responses.add((FullHttpResponse) msg);
+                            }
+                        });
+            }).connect(server.localAddress()).sync().channel();
+            for (String name : new String[] {p.getFileName().toString(), "missing.bin", p.getFileName().toString()}) {
+                DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                        "/" + name);
+                req.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
+                client.writeAndFlush(req).sync();
+                FullHttpResponse res = responses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(res, "no response to " + name);
+                try {
+                    boolean found = !name.equals("missing.bin");
+                    assertEquals(found ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND, res.status());
+                    assertEquals(found ? data.length : 0, HttpUtil.getContentLength(res), name);
+                    assertFalse(HttpUtil.isTransferEncodingChunked(res));
+                    assertArrayEquals(found ? data : new byte[0], io.netty.buffer.ByteBufUtil.getBytes(res.content()));
+                } finally {
+                    res.release();
+                }
+            }
+            client.close().sync();
+            assertTrue(child.get().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            awaitNoFdOn(p, "served twice");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /** The code of {@link ChunkedAioFile}'s class Javadoc, unchanged (imports aside). */
+    private static void serveAsInTheJavadoc(ChannelHandlerContext ctx, Path path) {
+        ChunkedAioFile.openAsync(ctx.channel(), path).addListener((Future<ChunkedAioFile> f) -> {
+            if (!f.isSuccess()) {                            // e.g. NoSuchFileException
+                FullHttpResponse notFound = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.NOT_FOUND);
+                HttpUtil.setContentLength(notFound, 0);
+                ctx.writeAndFlush(notFound);
+                return;
+            }
+            ChunkedAioFile body = f.getNow();                // open, its length known
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            HttpUtil.setContentLength(response, body.length());
+            ctx.write(response);
+            ctx.writeAndFlush(new HttpChunkedInput(body));   // closes the file when it ends, fails or is cancelled
+        });
+    }
+
+    // ---- AioFilePipelines ------------------------------------------------------------------------------------
+
+    /** The handler types of {@code ch}'s pipeline, head to tail. */
+    private static List<Class<?>> handlerTypes(Channel ch) {
+        List<Class<?>> out = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> e : ch.pipeline()) {
+            out.add(e.getValue() instanceof EmptyFlushFilter ? EmptyFlushFilter.class : e.getValue().getClass());
+        }
+        return out;
+    }
+
+    /** The wrap data size of {@code ssl} (no getter: read reflectively). */
+    private static int wrapDataSize(SslHandler ssl) throws Exception {
+        java.lang.reflect.Field f = SslHandler.class.getDeclaredField("wrapDataSize");
+        f.setAccessible(true);
+        return f.getInt(ssl);
+    }
+
+    /**
+     * {@code addFileServing} adds {@code EmptyFlushFilter} directly before {@code ChunkedWriteHandler} once, into
+     * pipelines with neither, with one of them or both (then adding nothing), and leaves the wrap size of a
+     * JDK-engine {@code SslHandler} alone until its handshake has succeeded (the transfers over TLS check that it
+     * is 0 then).
+     */
+    @Test
+    void addFileServingAddsEachHandlerOnceAndTunesTheJdkSslHandler() throws Exception {
+        SslContext jdk = SslContextBuilder.forServer(certificate().key(), certificate().cert())
+                .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();
+        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel();
+        try {
+            SslHandler ssl = jdk.newHandler(ch.alloc());
+            assertEquals(16 * 1024, wrapDataSize(ssl), "Netty's default");
+            ch.pipeline().addLast(ssl, new HttpServerCodec());
+            List<Class<?>> expected = List.of(SslHandler.class, HttpServerCodec.class, EmptyFlushFilter.class,
+                    ChunkedWriteHandler.class);
+            for (int i = 0; i < 3; i++) {
+                assertSame(ch.pipeline(), AioFilePipelines.addFileServing(ch.pipeline()));
+                assertEquals(expected, handlerTypes(ch), "call " + (i + 1));
+            }
+            // Tuned once the handshake has succeeded (never here): before, a wrap size of 0 would make SslHandler
+            // spin on data flushed during the handshake.
+            assertEquals(16 * 1024, wrapDataSize(ssl), "tuned before the handshake");
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+        io.netty.channel.embedded.EmbeddedChannel withChunked = new io.netty.channel.embedded.EmbeddedChannel(
+                new HttpServerCodec(), new ChunkedWriteHandler(), new HttpContentCompressor());
+        try {
+            AioFilePipelines.addFileServing(withChunked.pipeline());
+            AioFilePipelines.addFileServing(withChunked.pipeline());
+            assertEquals(List.of(HttpServerCodec.class, EmptyFlushFilter.class, ChunkedWriteHandler.class,
+                    HttpContentCompressor.class), handlerTypes(withChunked));
+        } finally {
+            withChunked.finishAndReleaseAll();
+        }
+        EmptyFlushFilter own = new EmptyFlushFilter();
+        io.netty.channel.embedded.EmbeddedChannel withFilter = new io.netty.channel.embedded.EmbeddedChannel(
+                own, new HttpServerCodec());
+        try {
+            AioFilePipelines.addFileServing(withFilter.pipeline());
+            assertEquals(List.of(EmptyFlushFilter.class, HttpServerCodec.class, ChunkedWriteHandler.class),
+                    handlerTypes(withFilter), "the filter on the head side is kept");
+            assertSame(own, withFilter.pipeline().first());
+        } finally {
+            withFilter.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * An {@code SslHandler} added after {@code addFileServing} (as an {@code SniHandler} does once it knows the
+     * host name) is tuned by the filter before the file's chunks reach it; no empty flush reaches it; the file
+     * arrives whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
+    void anSslHandlerAddedLaterIsTunedByTheFilter(LoopType type) throws Exception {
+        SslContext serverCtx = serverTls();
+        SslContext clientCtx = clientTls();
+        byte[] data = random(2 * (1 << 20) + 9);
+        Path p = file(data);
+        AtomicReference<SslHandler> ssl = new AtomicReference<>();
+        EmptyFlushCounter[] below = new EmptyFlushCounter[1];
+        Transfer t = serve(type, null, (ch, none) -> ChunkedAioFile.open(ch, p), ch -> {
+            AioFilePipelines.addFileServing(ch.pipeline());
+            below[0] = new EmptyFlushCounter();
+            SslHandler h = serverCtx.newHandler(ch.alloc());
+            ssl.set(h);
+            ch.pipeline().addFirst(h, below[0]);   // later than the call, in front of the filter
+        }, ch -> ch.pipeline().addLast(clientCtx.newHandler(ch.alloc(), "localhost", 0)), b -> { });
+        assertTrue(t.write.isSuccess(), () -> String.valueOf(t.write.cause()));
+        assertArrayEquals(data, t.received);
+        if (!(ssl.get().engine() instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine)) {
+            assertEquals(0, wrapDataSize(ssl.get()), "the JDK engine's SslHandler was tuned");
+        }
+        int[] seen = t.child.eventLoop().submit(() -> new int[] {below[0].flushes, below[0].empty})
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(seen[0] > 0);
+        assertEquals(0, seen[1], "flushes with nothing written that reached the TLS handler");
+        assertClosedByTheInput(t.input.file(), p, "over TLS");
     }
 
     @Test
