@@ -14,7 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.Future;
@@ -425,12 +424,9 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
         return in;
     }
 
-    // TODO(merge): AioFile.openAsync(loop, path, options), which falls back to BLOCKING on other loops.
     /** Opens {@code path} for reading on {@code loop} without blocking the caller; completes on {@code loop}. */
     private static Future<AioFile> openFile(EventLoop loop, Path path) {
-        return loop instanceof IoEventLoop ? AioFile.openAsync((IoEventLoop) loop, path, AioEngine.AUTO,
-                StandardOpenOption.READ) : loop.newFailedFuture(new UnsupportedOperationException(
-                "ChunkedAioFile.open needs a channel on an IoEventLoop, not " + loop));
+        return AioFile.openAsync(loop, path, StandardOpenOption.READ);
     }
 
     /** An owning input closes itself (and its file) when the channel closes. */

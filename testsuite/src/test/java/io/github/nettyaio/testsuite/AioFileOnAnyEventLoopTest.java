@@ -149,6 +149,29 @@ class AioFileOnAnyEventLoopTest {
         ch.finishAndReleaseAll();
     }
 
+    /** ChunkedAioFile.open on an EmbeddedChannel: opens, serves byte-exact and closes its file. */
+    @Test
+    void owningChunkedAioFileOnAnEmbeddedChannel() throws Exception {
+        byte[] data = random(150_000);
+        Path p = Files.write(dir.resolve("o.bin"), data);
+        Map<Integer, String> fds = FdCount.snapshot();
+        EmbeddedChannel ch = new EmbeddedChannel(new ChunkedWriteHandler());
+        pump(ch, ch.writeAndFlush(ChunkedAioFile.open(ch, p, 32 * 1024)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            out.write(ByteBufUtil.getBytes(b));
+            b.release();
+        }
+        assertArrayEquals(data, out.toByteArray());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!FdCount.openedSince(fds).isEmpty() && System.nanoTime() < deadline) {
+            ch.runPendingTasks(); // the file's close completes in a task of the channel's loop
+            Thread.onSpinWait();
+        }
+        assertEquals(0, FdCount.openedSince(fds).size(), () -> "leaked " + FdCount.openedSince(fds));
+        ch.finishAndReleaseAll();
+    }
+
     /** A handler's everyday test: an upload through AioFileWriteHandler.open on an EmbeddedChannel. */
     @Test
     void uploadThroughAioFileWriteHandlerOnAnEmbeddedChannel() throws Exception {
