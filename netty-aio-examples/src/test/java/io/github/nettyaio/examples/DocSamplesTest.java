@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the Netty packages samples use, and whose fields name the variables samples take as given ({@link #CONTEXT}):
  * {@code channel}, {@code ctx}, {@code loop}, {@code path}, {@code buf} and so on. A sample may declare them
  * again (a local shadows the field). {@code ...} standing alone (not a varargs type) is an elision and becomes
- * a comment; a block starting with {@code class}, {@code public class}, {@code interface} or {@code enum}
- * is compiled as a member class instead of a method body.
+ * a comment; a block that declares a member (it starts with an access modifier, {@code @Override}, or
+ * {@code class}, {@code interface}, {@code enum} or {@code record}) is compiled as a member of the class instead
+ * of a method body.
  */
 class DocSamplesTest {
     private static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
@@ -73,8 +74,8 @@ class DocSamplesTest {
     private static final Pattern MARKDOWN_JAVA = Pattern.compile("(?ms)^```java\\s*\\n(.*?)^```");
     private static final Pattern JAVADOC_PRE = Pattern.compile("(?s)<pre>\\{@code(.*?)}</pre>");
     private static final Pattern ELISION = Pattern.compile("(?<![\\w.])\\.\\.\\.(?![\\w.])");
-    private static final Pattern MEMBER = Pattern.compile("^(public |static |final |abstract )*"
-            + "(class|interface|enum|record) ");
+    private static final Pattern MEMBER = Pattern.compile("^(@Override\\s+)?((public |protected |private )"
+            + "|(static |final |abstract )*(class|interface|enum|record) )");
 
     /** One sample: where it is (file:line) and its code. */
     static final class Sample {

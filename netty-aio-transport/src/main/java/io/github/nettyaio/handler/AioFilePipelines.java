@@ -27,7 +27,7 @@ import java.util.Objects;
  *     p.addLast(sslContext.newHandler(ch.alloc()));         // for HTTPS
  *     p.addLast(new HttpServerCodec());
  *     AioFilePipelines.addFileServing(p);                   // EmptyFlushFilter, ChunkedWriteHandler; TLS tuned
- *     p.addLast(new MyFileHandler());                       // writes ChunkedAioFile.open(ctx.channel(), path)
+ *     p.addLast(myHandler);                                 // writes ChunkedAioFile.open(ctx.channel(), path)
  * }
  * }</pre>
  */
