@@ -135,8 +135,12 @@ final class Upload {
             Path tmp = UploadNames.createTemp(t);
             try {
                 return new Opened(t, tmp, AioFile.open(loop, tmp, files.engine, StandardOpenOption.WRITE), ex);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
+            } catch (Throwable e) { // an Error too (a missing native library): never leave the file behind
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException deleting) {
+                    e.addSuppressed(deleting);
+                }
                 throw e;
             }
         }, o -> {
