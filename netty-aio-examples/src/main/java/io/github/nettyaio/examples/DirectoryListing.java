@@ -10,26 +10,39 @@ import java.util.Objects;
 
 /**
  * The HTML page listing a directory: every name HTML-escaped in the text and {@code %}-escaped in the link, so
- * a file called {@code <script>} or {@code a&b?.txt} is shown and linked as itself. Pure computation: any
- * thread.
+ * a file called {@code <script>} or {@code a&b?.txt} is shown and linked as itself. The link escapes the name's
+ * bytes as they are on the disk ({@link FileNames}), so a name that is not UTF-8 (shown with U+FFFD) still links
+ * to its file. Pure computation: any thread.
  */
 public final class DirectoryListing {
     /** One directory entry: its name, whether it is a directory, and its size in bytes (-1 for directories). */
     public static final class Entry {
         private final String name;
+        private final byte[] rawName;
         private final boolean directory;
         private final long size;
 
-        /** An entry called {@code name}. */
+        /** An entry called {@code name} (its bytes on the disk: {@code name} in UTF-8). */
         public Entry(String name, boolean directory, long size) {
+            this(name, name.getBytes(StandardCharsets.UTF_8), directory, size);
+        }
+
+        /** An entry shown as {@code name} whose file name on the disk is the bytes {@code rawName}. */
+        public Entry(String name, byte[] rawName, boolean directory, long size) {
             this.name = Objects.requireNonNull(name, "name");
+            this.rawName = Objects.requireNonNull(rawName, "rawName").clone();
             this.directory = directory;
             this.size = size;
         }
 
-        /** The file name (one path segment). */
+        /** The file name (one path segment) as text. */
         public String name() {
             return name;
+        }
+
+        /** The file name's bytes {@code %}-escaped, as a link to it carries them (no trailing {@code /}). */
+        public String href() {
+            return FileNames.escape(rawName);
         }
 
         /** Whether it is a directory. */
@@ -60,7 +73,7 @@ public final class DirectoryListing {
         }
         for (Entry e : entries) {
             String shown = e.name() + (e.isDirectory() ? "/" : "");
-            b.append("<li><a href=\"").append(escapeHtml(encodeSegment(e.name())))
+            b.append("<li><a href=\"").append(escapeHtml(e.href()))
                     .append(e.isDirectory() ? "/" : "").append("\">").append(escapeHtml(shown)).append("</a>");
             if (!e.isDirectory()) {
                 b.append(" (").append(e.size()).append(" bytes)");
@@ -89,17 +102,6 @@ public final class DirectoryListing {
 
     /** One path segment {@code %}-escaped as UTF-8: everything but RFC 3986's unreserved characters. */
     public static String encodeSegment(String segment) {
-        StringBuilder b = new StringBuilder(segment.length() + 16);
-        for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return b.toString();
+        return FileNames.escape(segment.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -31,6 +31,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,8 @@ import java.util.Map;
  * Answers the requests of one connection, one at a time and in order (pipelined requests wait, with reading
  * paused): {@code GET}/{@code HEAD} of files (single byte ranges included, see {@link ByteRange}) and directory
  * listings, {@code PUT} uploads ({@link Upload}; {@code 405} when read-only, {@code 413} above the size limit),
- * {@code 403} for paths leaving the served directory, {@code 404} for hidden names ({@link Visibility}),
+ * {@code 403} for paths leaving the served directory, {@code 404} for hidden names ({@link Visibility}) and
+ * names too long to be a file's, {@code 507} for an upload the file system has no room for,
  * {@code 405} for other methods. This handler turns {@code autoRead} off while pipelined requests wait; an
  * upload's {@code AioFileWriteHandler} holds reading itself while its file opens and its writes lag. Every disk
  * access but the body transfer runs on the {@link DiskExecutor};
@@ -60,6 +63,7 @@ import java.util.Map;
  * ChunkedWriteHandler}; all its methods run on the channel's event loop.
  */
 final class HttpFileHandler extends ChannelInboundHandlerAdapter {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpFileHandler.class);
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
             Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("md", "text/plain; charset=utf-8"),
@@ -246,11 +250,7 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }
         if (found.redirect) {
             FullHttpResponse r = text(HttpResponseStatus.MOVED_PERMANENTLY);
-            StringBuilder loc = new StringBuilder();
-            for (String s : path.segments()) {
-                loc.append('/').append(DirectoryListing.encodeSegment(s));
-            }
-            r.headers().set(HttpHeaderNames.LOCATION, loc.append('/').toString());
+            r.headers().set(HttpHeaderNames.LOCATION, path.encoded() + "/");
             send(e, r, false);
         } else if (found.listing != null) {
             byte[] html = found.listing.getBytes(StandardCharsets.UTF_8);
@@ -373,6 +373,10 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                 Throwable cause = f.cause();
                 HttpResponseStatus s = cause instanceof NoSuchFileException ? HttpResponseStatus.CONFLICT
                         : statusFor(cause);
+                if (s == HttpResponseStatus.INSUFFICIENT_STORAGE) {
+                    // Handled (the temporary file is gone, the target untouched): one line, no stack.
+                    logger.warn("PUT {}: 507, the file system is full: {}", path, cause.toString());
+                }
                 // Unless the rest of the body can still be read and dropped, close after answering.
                 error(e, s, !u.inputEnded() && (e.expectContinue || s == HttpResponseStatus.INTERNAL_SERVER_ERROR
                         || s == HttpResponseStatus.BAD_REQUEST || s == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
@@ -387,6 +391,12 @@ final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     // ---- responses -------------------------------------------------------------------------------------------
 
     private static HttpResponseStatus statusFor(Throwable cause) {
+        if (DiskErrors.isOutOfSpace(cause)) {
+            return HttpResponseStatus.INSUFFICIENT_STORAGE;
+        }
+        if (DiskErrors.isNameTooLong(cause)) {
+            return HttpResponseStatus.NOT_FOUND; // ENAMETOOLONG: no file has that name
+        }
         if (cause instanceof Upload.TooLargeException) {
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }

@@ -215,7 +215,7 @@ public final class ServedDirectory {
                 } catch (IOException e) {
                     continue; // gone, or a dangling link
                 }
-                out.add(new DirectoryListing.Entry(p.getFileName().toString(), a.isDirectory(),
+                out.add(new DirectoryListing.Entry(p.getFileName().toString(), FileNames.bytes(p), a.isDirectory(),
                         a.isDirectory() ? -1 : a.size()));
             }
         }

@@ -24,13 +24,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One {@code PUT} body on its way to disk: stored by an {@link AioFileWriteHandler}, added as soon as the request
  * is seen (it holds the body's parts while the file is being opened, and keeps its own backpressure), into a
- * temporary file beside the target ({@code .name.<random>.upload}, never served: see {@link Visibility}), which is
+ * temporary file beside the target ({@code .name.<random>.upload}, or {@code .<random>.upload} for a long name:
+ * {@link UploadNames}; never served: see {@link Visibility}), which is
  * renamed over the target only once the whole body has arrived and been synced, and the directory synced after the
  * rename ({@link ServedDirectory#moveIntoPlace}) — so a broken upload never leaves a half-written file under the
  * requested name, readers see the old file or the new one, and an acknowledged upload survives a crash. A body
@@ -132,13 +132,15 @@ final class Upload {
         files.disk.submit(ctx.executor(), () -> {
             Path t = files.dir.resolveForWrite(path);
             boolean ex = Files.exists(t);
-            Path tmp = Files.createTempFile(t.getParent(), Visibility.uploadPrefix(t.getFileName().toString()),
-                    Visibility.UPLOAD_SUFFIX,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+            Path tmp = UploadNames.createTemp(t);
             try {
                 return new Opened(t, tmp, AioFile.open(loop, tmp, files.engine, StandardOpenOption.WRITE), ex);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
+            } catch (Throwable e) { // an Error too (a missing native library): never leave the file behind
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException deleting) {
+                    e.addSuppressed(deleting);
+                }
                 throw e;
             }
         }, o -> {

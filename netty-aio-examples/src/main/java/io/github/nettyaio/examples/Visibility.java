@@ -5,10 +5,11 @@
 package io.github.nettyaio.examples;
 
 /**
- * Which names a server serves. Temporary upload files ({@code .name.<random>.upload}, see {@link #uploadPrefix})
- * are never served nor listed; other names starting with {@code .} (dot-files and dot-directories such as
- * {@code .git}) only with {@code --show-hidden}. A path is served only if every one of its segments is. Pure
- * computation, immutable: any thread.
+ * Which names a server serves. Temporary upload files ({@code .name.<random>.upload}, see {@link #uploadPrefix},
+ * or {@code .<random>.upload} where the name is too long for that: {@link UploadNames}) are never served nor
+ * listed; other names starting with {@code .} (dot-files and dot-directories such as {@code .git}) only with
+ * {@code --show-hidden}. A path is served only if every one of its segments is. Pure computation, immutable: any
+ * thread.
  */
 public final class Visibility {
     /** The suffix of temporary upload files. */

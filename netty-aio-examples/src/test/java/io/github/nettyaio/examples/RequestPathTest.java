@@ -7,9 +7,11 @@ package io.github.nettyaio.examples;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,8 +56,33 @@ class RequestPathTest {
 
     @Test
     void rejectsMalformedPaths() {
-        for (String uri : new String[] {"a/b", "*", "/%", "/%2", "/%zz", "/%C3", "/%FF"}) {
+        for (String uri : new String[] {"a/b", "*", "/%", "/%2", "/%zz"}) {
             refused(uri, HttpResponseStatus.BAD_REQUEST);
         }
+    }
+
+    @Test
+    void keepsTheBytesOfNamesThatAreNotUtf8() throws Exception {
+        // A Linux file name is bytes: invalid UTF-8 names a file too (shown with U+FFFD, resolved to the bytes).
+        RequestPath p = RequestPath.parse("/%FF%FEx/%C3");
+        assertEquals(List.of("\uFFFD\uFFFDx", "\uFFFD"), p.segments());
+        assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xFE, 'x'}, p.rawSegment(0));
+        assertArrayEquals(new byte[] {(byte) 0xC3}, p.rawSegment(1));
+        assertEquals("/%FF%FEx/%C3", p.encoded());
+        Path resolved = p.resolveIn(Paths.get("/srv"));
+        assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xFE, 'x'}, FileNames.bytes(resolved.getParent()));
+        assertArrayEquals(new byte[] {(byte) 0xC3}, FileNames.bytes(resolved));
+        assertEquals("/srv/%FF%FEx/%C3", resolved.toUri().getRawPath());
+        assertEquals("/%C3%A9/", RequestPath.parse("/%c3%a9/").encoded());
+    }
+
+    @Test
+    void segmentsOverNameMaxAreNotFoundAndPathsOverPathMaxTooLong() throws Exception {
+        String max = "n".repeat(FileNames.NAME_MAX);
+        assertEquals(List.of(max), segments("/" + max));
+        refused("/" + max + "n", HttpResponseStatus.NOT_FOUND);
+        refused("/a/" + "%41".repeat(FileNames.NAME_MAX + 1) + "/b", HttpResponseStatus.NOT_FOUND);
+        assertEquals(List.of("b"), segments("/" + max + "n/../b")); // removed lexically: names nothing
+        refused(("/" + max).repeat(17), HttpResponseStatus.REQUEST_URI_TOO_LONG);
     }
 }

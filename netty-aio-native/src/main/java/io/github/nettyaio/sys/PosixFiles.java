@@ -75,6 +75,33 @@ public final class PosixFiles {
         return open(path, true, options);
     }
 
+    /**
+     * The bytes of {@code path} (of the default file system) as the kernel takes them. Its text is that encoded
+     * with {@code sun.jnu.encoding}, except for a name whose bytes are not valid there (a Linux name is bytes):
+     * the text then has U+FFFD, while the {@code file:} URI still escapes the path's own bytes.
+     */
+    private static byte[] bytes(Path path, String text) {
+        if (text.indexOf('\uFFFD') < 0) {
+            return text.getBytes(PATH_CHARSET);
+        }
+        Path absolute = path.toAbsolutePath();
+        String raw = absolute.toUri().getRawPath();
+        if (raw.endsWith("/") && !absolute.toString().endsWith("/")) {
+            raw = raw.substring(0, raw.length() - 1); // a directory's URI ends in '/'
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char ch = raw.charAt(i);
+            if (ch == '%' && i + 2 < raw.length()) {
+                out.write(Character.digit(raw.charAt(i + 1), 16) << 4 | Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                out.write(ch); // ASCII: the URI escapes every other byte
+            }
+        }
+        return out.toByteArray();
+    }
+
     private static PosixFileDescriptor open(Path path, boolean positional, OpenOption... options)
             throws IOException {
         Objects.requireNonNull(path, "path");
@@ -85,7 +112,7 @@ public final class PosixFiles {
         AbiConstants c = Platform.abi().constants();
         int flags = flags(Platform.abi(), options);
         String target = path.toString();
-        byte[] encoded = target.getBytes(PATH_CHARSET);
+        byte[] encoded = bytes(path, target);
         if (indexOfNul(encoded) >= 0) {
             throw new IllegalArgumentException("path contains a NUL character: " + target);
         }

@@ -180,6 +180,24 @@ class PosixFilesTest {
         }
     }
 
+    @Test
+    void opensANameThatIsNotValidTextByItsBytes() throws IOException {
+        // A Linux name is bytes: 0xFF 0xFE is no UTF-8, so the Path's text shows U+FFFD, yet the Path (from a
+        // file: URI, which escapes bytes) names the file; the open must use the bytes, not the text.
+        Path sub = Path.of(java.net.URI.create(dir.toUri() + "%FE%FF-dir/")).toAbsolutePath();
+        Files.createDirectory(sub);
+        Path f = Files.write(sub.resolve(Path.of(java.net.URI.create("file:///%FF%FE.bin")).getFileName()),
+                new byte[1234]);
+        assertTrue(f.toString().indexOf('\uFFFD') >= 0, f.toString());
+        assertFalse(Files.exists(Path.of(f.toString())), "the text names another file");
+        try (PosixFileDescriptor fd = PosixFiles.open(f)) {
+            assertEquals(1234, PosixFiles.size(fd));
+        }
+        try (PosixFileDescriptor fd = PosixFiles.openPositional(sub, READ)) {
+            assertTrue(fd.intValue() >= 0, "a directory so named opens too");
+        }
+    }
+
     interface GlibcNames extends Library {
         String strerrorname_np(int errnum);
     }
