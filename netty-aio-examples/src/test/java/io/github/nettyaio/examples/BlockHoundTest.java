@@ -95,6 +95,55 @@ class BlockHoundTest {
             List<LoopBlockHound.Report> r = LoopBlockHound.drain();
             assertEquals(1, r.size(), r.toString());
             assertTrue(r.get(0).method.contains("java.lang.Thread.sleep"), r.toString());
+            // What LoopBlockHound marks (a wrong descriptor would silently mark nothing): each is reported on a loop.
+            Path f = dir.resolve("small.txt");
+            String[][] cases = {
+                {"FileChannel.read at a position", "FileDispatcherImpl.pread0"},
+                {"FileChannel.read", "FileDispatcherImpl.read0"},
+                {"FileChannel.write and force", "FileDispatcherImpl.force0"},
+                {"Files.readAttributes", "UnixNativeDispatcher.stat0"},
+                {"Path.toRealPath", "UnixNativeDispatcher.realpath0"},
+                {"Files.list", "UnixNativeDispatcher.readdir"},
+                {"PosixFiles.openPositional", "PosixFiles.open"},
+            };
+            List<java.util.concurrent.Callable<?>> runs = List.of(
+                    () -> {
+                        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f)) {
+                            return c.read(java.nio.ByteBuffer.allocate(10), 5);
+                        }
+                    },
+                    () -> {
+                        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f)) {
+                            return c.read(java.nio.ByteBuffer.allocate(10));
+                        }
+                    },
+                    () -> {
+                        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(
+                                dir.resolve("scratch"), java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                            c.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+                            c.force(true);
+                            return null;
+                        }
+                    },
+                    () -> Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class),
+                    () -> f.toRealPath(),
+                    () -> {
+                        try (var names = Files.list(dir)) {
+                            return names.count();
+                        }
+                    },
+                    () -> {
+                        io.github.nettyaio.sys.PosixFiles.openPositional(f).close();
+                        return null;
+                    });
+            for (int i = 0; i < cases.length; i++) {
+                g.submit(runs.get(i)).sync();
+                List<LoopBlockHound.Report> seen = LoopBlockHound.drain();
+                String want = cases[i][1];
+                assertTrue(seen.stream().anyMatch(x -> x.method.contains(want)),
+                        cases[i][0] + " on a loop: expected " + want + " reported, saw " + seen);
+            }
         } finally {
             g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }

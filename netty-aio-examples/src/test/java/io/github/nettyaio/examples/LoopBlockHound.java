@@ -106,6 +106,10 @@ final class LoopBlockHound {
         b.markAsBlocking(fd, "pwrite0", "(Ljava/io/FileDescriptor;JIJ)I");
         b.markAsBlocking(fd, "writev0", "(Ljava/io/FileDescriptor;JI)J");
         b.markAsBlocking(fd, "force0", "(Ljava/io/FileDescriptor;Z)I");
+        // Handing a task to a thread pool (DiskExecutor, netty-aio's blocking engine and its deleter) takes the
+        // pool's queue lock for a few instructions: under contention that parks briefly, waiting for no I/O (the
+        // same as Netty's own addTask allowance below). What the task does runs on the pool, which may block.
+        b.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute");
         // Not file I/O: a NIO socket's writes and scattering reads (SocketChannelImpl -> SocketDispatcher) reuse
         // FileDispatcherImpl's write0/writev0/readv0 natives (JDK 17), on the channel's non-blocking socket.
         b.allowBlockingCallsInside("sun.nio.ch.SocketDispatcher", "read");
