@@ -47,6 +47,8 @@ public final class TlsCredentials {
     private final KeyStore keyStore;
     private final char[] password;
     private final X509Certificate certificate;
+    /** See {@link #keyManagers()}. */
+    private KeyManagerFactory keyManagers;
 
     private TlsCredentials(KeyStore keyStore, char[] password) throws GeneralSecurityException {
         this.keyStore = keyStore;
@@ -170,11 +172,54 @@ public final class TlsCredentials {
         }
     }
 
-    /** A Netty server {@link SslContext} (JDK provider) presenting this key and certificate. */
+    /**
+     * A Netty server {@link SslContext} (JDK provider) presenting this key and certificate. Handshakes run on the
+     * event loops, so as little as possible in them may read a file: the context gets its own {@code DRBG}
+     * {@link SecureRandom}, seeded here (the default, {@code NativePRNG}, reads {@code /dev/urandom} again whenever
+     * its buffer is over 100 ms old: server randoms, session ids, key shares); and every context of these
+     * credentials uses one key manager, whose RSA key signed once when it was made: the JDK makes its RSA blinding
+     * parameters once per key (from the JVM-wide default {@code SecureRandom}) and keeps them while that key object
+     * lives, so they exist before the first handshake. (The salt of TLS 1.3's RSA-PSS signature still comes from the
+     * JVM-wide default: the JDK signs the handshake without the context's random.) Blocks (seeding, the first time
+     * one signature): call before the loops serve.
+     */
     public SslContext newServerContext() throws GeneralSecurityException, IOException {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, password);
-        return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+        SecureRandom random = SecureRandom.getInstance("DRBG");
+        random.nextBytes(new byte[16]);   // DRBG seeds itself on first use: here, not on a loop
+        return SslContextBuilder.forServer(keyManagers()).sslProvider(SslProvider.JDK).secureRandom(random).build();
+    }
+
+    /** The key managers of every server context, made (and their RSA keys warmed up) on first use. */
+    private synchronized KeyManagerFactory keyManagers() throws GeneralSecurityException {
+        if (keyManagers == null) {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keyStore, password);
+            warmUpKeys(kmf);
+            keyManagers = kmf;
+        }
+        return keyManagers;
+    }
+
+    /**
+     * Signs once with each RSA private key of {@code kmf}'s key managers, the very key objects the handshakes use
+     * (the JDK caches blinding parameters per key, weakly, keyed by the modulus object): see
+     * {@link #newServerContext()}.
+     */
+    private void warmUpKeys(KeyManagerFactory kmf) throws GeneralSecurityException {
+        for (javax.net.ssl.KeyManager m : kmf.getKeyManagers()) {
+            if (!(m instanceof javax.net.ssl.X509KeyManager)) {
+                continue;
+            }
+            for (String alias : Collections.list(keyStore.aliases())) {
+                java.security.PrivateKey key = ((javax.net.ssl.X509KeyManager) m).getPrivateKey(alias);
+                if (key instanceof java.security.interfaces.RSAPrivateKey) {
+                    java.security.Signature s = java.security.Signature.getInstance("SHA256withRSA");
+                    s.initSign(key);
+                    s.update((byte) 0);
+                    s.sign();
+                }
+            }
+        }
     }
 
     /**
