@@ -175,6 +175,11 @@ public final class HttpFileServer implements AutoCloseable {
         return ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
+    /** The first bound server channel (for tests: its loop is the accepting one). */
+    Channel serverChannel() {
+        return servers.get(0);
+    }
+
     /** The bound plain HTTP port, -1 if none. */
     public int httpPort() {
         return httpPort;
