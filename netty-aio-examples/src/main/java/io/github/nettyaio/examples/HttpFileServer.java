@@ -4,11 +4,17 @@
  */
 package io.github.nettyaio.examples;
 
+import io.github.nettyaio.http.AcceptBackoff;
+import io.github.nettyaio.http.LoopWarmUp;
+import io.github.nettyaio.http.LoopWatchdog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +23,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A static file server over HTTP and HTTPS built on netty-aio: {@code GET}/{@code HEAD} with single byte
@@ -53,8 +60,14 @@ import java.util.concurrent.TimeUnit;
  * ({@code O_NONBLOCK} while opening, then a FIFO is refused). Known limitation: in the {@code --chunked-file} mode
  * on a system without {@code /proc/self/fd} (FreeBSD without linprocfs), Netty's {@code ChunkedFile} needs a
  * {@code RandomAccessFile}, which opens the checked path again, blocking, and neither check holds for it.
+ *
+ * <p>Running out of descriptors doesn't stop it for good: what the loops would load lazily from the JDK's files
+ * (time zones, log formatting) is loaded before binding ({@link LoopWarmUp}), accepting pauses while accepts fail
+ * with "Too many open files" ({@link AcceptBackoff}), and a loop whose thread ends anyway is logged at ERROR
+ * ({@link LoopWatchdog}); from the command line the process then exits with status 1, for a supervisor to restart.
  */
 public final class HttpFileServer implements AutoCloseable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpFileServer.class);
     private final HttpFileServerConfig config;
     private final Transport transport;
     private final IoEventLoopGroup boss;
@@ -66,10 +79,12 @@ public final class HttpFileServer implements AutoCloseable {
     /** The temporary directory of samples served when the config names none (deleted by close), else null. */
     private final SampleDirectory samples;
     private final List<Channel> servers = new ArrayList<>();
+    private final LoopWatchdog watchdog;
     private int httpPort = -1;
     private int httpsPort = -1;
 
-    private HttpFileServer(HttpFileServerConfig config) throws Exception {
+    private HttpFileServer(HttpFileServerConfig config, BiConsumer<EventExecutor, Throwable> onLoopDeath)
+            throws Exception {
         this.config = config;
         if (config.httpPort() < 0 && config.httpsPort() < 0) {
             throw new IllegalArgumentException("neither HTTP nor HTTPS: give --http-port or --https-port a port >= 0");
@@ -99,6 +114,7 @@ public final class HttpFileServer implements AutoCloseable {
         this.disk = new DiskExecutor(config.diskThreads());
         this.boss = transport.newGroup(1);
         this.workers = transport.newGroup(config.threads());
+        this.watchdog = new LoopWatchdog(onLoopDeath).watch(boss).watch(workers);
     }
 
     /**
@@ -111,7 +127,21 @@ public final class HttpFileServer implements AutoCloseable {
      *                                  be bound (everything started is shut down again)
      */
     public static HttpFileServer start(HttpFileServerConfig config) throws Exception {
-        HttpFileServer s = new HttpFileServer(config);
+        return start(config, (loop, cause) -> { });
+    }
+
+    /**
+     * Like {@link #start(HttpFileServerConfig)}, and calls {@code onLoopDeath} (once, after logging it at ERROR)
+     * if one of the server's event loops ends before {@link #close()}; {@code main} passes
+     * {@link LoopWatchdog#exitProcess(int) exitProcess(1)}. Also turns io_uring's multishot accept off for the
+     * JVM if no loop has been made yet ({@link AcceptBackoff#disableIoUringMultishotAccept()}) and warms up
+     * {@link LoopWarmUp} before binding.
+     */
+    public static HttpFileServer start(HttpFileServerConfig config, BiConsumer<EventExecutor, Throwable> onLoopDeath)
+            throws Exception {
+        AcceptBackoff.disableIoUringMultishotAccept();
+        LoopWarmUp.warmUp();
+        HttpFileServer s = new HttpFileServer(config, onLoopDeath);
         try {
             s.bind();
         } catch (Exception | Error e) {
@@ -136,12 +166,18 @@ public final class HttpFileServer implements AutoCloseable {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannelClass())
+                .handler(new AcceptBackoff())
                 .childHandler(new HttpFileServerInitializer(ssl, files))
                 .bind(new InetSocketAddress(config.bindAddress(), port))
                 .sync()
                 .channel();
         servers.add(ch);
         return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The first bound server channel (for tests: its loop is the accepting one). */
+    Channel serverChannel() {
+        return servers.get(0);
     }
 
     /** The bound plain HTTP port, -1 if none. */
@@ -227,6 +263,7 @@ public final class HttpFileServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        watchdog.stopping();
         for (Channel ch : servers) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -251,6 +288,7 @@ public final class HttpFileServer implements AutoCloseable {
 
     /** Runs the server from the command line until the process is stopped (Ctrl-C). */
     public static void main(String[] args) throws Exception {
+        AcceptBackoff.disableIoUringMultishotAccept();
         HttpFileServerConfig config;
         try {
             config = HttpFileServerConfig.parse(args);
@@ -260,9 +298,12 @@ public final class HttpFileServer implements AutoCloseable {
             System.exit(help ? 0 : 2);
             return;
         }
+        // Through Netty's logger (JUL unless another back-end is present) before any loop logs: the first record
+        // published loads the handler's and formatter's classes; LoopWarmUp then formats one with a stack trace.
+        logger.info("HttpFileServer starting (pid " + ProcessHandle.current().pid() + ")");
         HttpFileServer server;
         try {
-            server = start(config);
+            server = start(config, LoopWatchdog.exitProcess(1));
         } catch (java.net.BindException e) {
             System.err.println("HttpFileServer: can't listen on " + config.bindAddress() + " port " + config.httpPort()
                     + " or " + config.httpsPort() + ": " + e.getMessage() + " (choose others with --http-port/--https-port)");
