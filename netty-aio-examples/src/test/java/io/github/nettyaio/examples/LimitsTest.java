@@ -188,14 +188,16 @@ class LimitsTest {
                 // Together longer than every deadline, each gap shorter: no deadline may count across requests.
                 Thread.sleep(DEADLINE / 2); // the client's pace
                 String name = "/ka-" + t + "-" + i + ".txt";
-                TestServers.send(sock, "PUT " + name + " HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
-                Thread.sleep(DEADLINE / 2);
-                TestServers.send(sock, "cd");
+                TestServers.send(sock, "PUT " + name + " HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nab");
+                for (String part : new String[] {"cd", "ef", "gh"}) { // the body takes longer than its deadline in all
+                    Thread.sleep(DEADLINE * 2 / 5);
+                    TestServers.send(sock, part);
+                }
                 assertEquals(201, TestServers.readResponse(in, false).status);
                 TestServers.send(sock, "GET " + name + " HTTP/1.1\r\nHost: x\r\n\r\n");
                 TestServers.RawResponse r = TestServers.readResponse(in, false);
                 assertEquals(200, r.status);
-                assertEquals("abcd", new String(r.body, StandardCharsets.US_ASCII));
+                assertEquals("abcdefgh", new String(r.body, StandardCharsets.US_ASCII));
             }
             assertTrue(System.nanoTime() - start > 3 * DEADLINE * 1_000_000L);
         }
