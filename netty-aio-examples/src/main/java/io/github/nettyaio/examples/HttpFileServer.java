@@ -5,6 +5,8 @@
 package io.github.nettyaio.examples;
 
 import io.github.nettyaio.http.AcceptBackoff;
+import io.github.nettyaio.http.HttpConnectionLimiter;
+import io.github.nettyaio.http.HttpServerLimits;
 import io.github.nettyaio.http.LoopWarmUp;
 import io.github.nettyaio.http.LoopWatchdog;
 import io.netty.bootstrap.ServerBootstrap;
@@ -154,20 +156,23 @@ public final class HttpFileServer implements AutoCloseable {
     private void bind() throws Exception {
         FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
                 config.idleTimeoutSeconds(), config.maxUploadBytes(), config.readOnly());
+        HttpServerLimits limits = config.limits();
+        HttpConnectionLimiter connections = limits.newConnectionLimiter(); // one cap for both ports
         if (config.httpPort() >= 0) {
-            httpPort = bind(config.httpPort(), null, files);
+            httpPort = bind(config.httpPort(), null, files, limits, connections);
         }
         if (tls != null) {
-            httpsPort = bind(config.httpsPort(), tls.newServerContext(), files);
+            httpsPort = bind(config.httpsPort(), tls.newServerContext(), files, limits, connections);
         }
     }
 
-    private int bind(int port, SslContext ssl, FileService files) throws InterruptedException {
+    private int bind(int port, SslContext ssl, FileService files, HttpServerLimits limits,
+                     HttpConnectionLimiter connections) throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannelClass())
                 .handler(new AcceptBackoff())
-                .childHandler(new HttpFileServerInitializer(ssl, files))
+                .childHandler(new HttpFileServerInitializer(ssl, files, limits, connections))
                 .bind(new InetSocketAddress(config.bindAddress(), port))
                 .sync()
                 .channel();

@@ -5,11 +5,13 @@
 package io.github.nettyaio.examples;
 
 import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.http.HttpServerLimits;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -34,14 +36,31 @@ public final class HttpFileServerConfig {
             "  --transport T              nio, epoll or io_uring (default: the best available)",
             "  --threads N                event-loop threads (default: 2 x cores)",
             "  --disk-threads N           threads for open/stat/listing/rename (default 4)",
-            "  --idle-timeout SECONDS     close connections with nothing read or written for that long",
-            "                             (default 60; 0 = never)",
+            "  --idle-timeout SECONDS     close connections with nothing read or written for that long, a",
+            "                             stalled reader included (last resort, like nginx send_timeout;",
+            "                             default 180; 0 = never)",
+            "  --max-connections N        most open connections, more are closed at once (nginx",
+            "                             worker_connections; default: (descriptor limit - 256) / 2, at most",
+            "                             10000; 0 = no cap)",
+            "  --header-timeout SECONDS   a request head must arrive whole within this, from its first byte",
+            "                             or the connection's start (nginx client_header_timeout; default 30;",
+            "                             0 = never); answered 408",
+            "  --body-timeout SECONDS     longest gap between two reads of a request body (nginx",
+            "                             client_body_timeout; default 60; 0 = never); answered 408",
+            "  --keep-alive-timeout SECONDS  close a connection idle between requests for that long (nginx",
+            "                             keepalive_timeout; default 75; 0 = never)",
+            "  --max-request-line BYTES   longest request line, longer ones get 414 (default 8192)",
+            "  --max-header-size BYTES    most bytes of header fields, more get 431 (default 8192)",
+            "  --max-headers N            most header fields, more get 431 (default 100; 0 = no limit)",
             "  --max-upload-bytes N       largest PUT body accepted, larger ones get 413 (default 1073741824",
             "                             = 1 GiB; 0 = unlimited)",
             "  --read-only                refuse uploads (PUT gets 405)",
             "  --show-hidden              serve and list dot-files and dot-directories (default: hidden, 404)",
             "  --quiet                    no access log",
             "  --help                     this text");
+
+    /** The default of {@link #idleTimeoutSeconds(int)}: 180 s, above the keep-alive timeout (75 s). */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 180;
 
     /** The default of {@link #maxUploadBytes(long)}: 1 GiB. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
@@ -58,8 +77,16 @@ public final class HttpFileServerConfig {
     private Transport transport;
     private int threads;
     private int diskThreads = 4;
-    private int idleTimeoutSeconds = 60;
+    private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+    /** Null: {@link HttpServerLimits#defaultMaxConnections()}, computed when {@link #limits()} is called. */
+    private Integer maxConnections;
+    private long headerTimeoutMillis = HttpServerLimits.DEFAULT_HEADER_TIMEOUT_MILLIS;
+    private long bodyTimeoutMillis = HttpServerLimits.DEFAULT_BODY_TIMEOUT_MILLIS;
+    private long keepAliveTimeoutMillis = HttpServerLimits.DEFAULT_KEEP_ALIVE_TIMEOUT_MILLIS;
+    private int maxInitialLineLength = HttpServerLimits.DEFAULT_MAX_INITIAL_LINE_LENGTH;
+    private int maxHeaderSize = HttpServerLimits.DEFAULT_MAX_HEADER_SIZE;
+    private int maxHeaderCount = HttpServerLimits.DEFAULT_MAX_HEADER_COUNT;
     private boolean readOnly;
     private boolean showHidden;
     private Consumer<String> accessLog = System.out::println;
@@ -118,6 +145,13 @@ public final class HttpFileServerConfig {
                 case "--disk-threads": c.diskThreads(count(a, value, 1)); break;
                 case "--idle-timeout": c.idleTimeoutSeconds(count(a, value, 0)); break;
                 case "--max-upload-bytes": c.maxUploadBytes(bytes(a, value)); break;
+                case "--max-connections": c.maxConnections(count(a, value, 0)); break;
+                case "--header-timeout": c.headerTimeoutMillis(1000L * count(a, value, 0)); break;
+                case "--body-timeout": c.bodyTimeoutMillis(1000L * count(a, value, 0)); break;
+                case "--keep-alive-timeout": c.keepAliveTimeoutMillis(1000L * count(a, value, 0)); break;
+                case "--max-request-line": c.maxInitialLineLength(count(a, value, 1)); break;
+                case "--max-header-size": c.maxHeaderSize(count(a, value, 1)); break;
+                case "--max-headers": c.maxHeaderCount(count(a, value, 0)); break;
                 default: throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -245,7 +279,12 @@ public final class HttpFileServerConfig {
         return this;
     }
 
-    /** Closes connections idle (nothing read or written) this long (default 60; 0: never). */
+    /**
+     * Closes connections idle (nothing read or written) this long, a client that stopped reading a response
+     * included (default {@link #DEFAULT_IDLE_TIMEOUT_SECONDS}; 0: never). The last resort, above the other
+     * deadlines: idle connections between requests are closed by {@link #keepAliveTimeoutMillis(long)}, stalled
+     * requests by the header and body timeouts.
+     */
     public HttpFileServerConfig idleTimeoutSeconds(int seconds) {
         this.idleTimeoutSeconds = seconds;
         return this;
@@ -263,6 +302,51 @@ public final class HttpFileServerConfig {
             throw new IllegalArgumentException("maxUploadBytes: " + bytes + " (expected >= 0)");
         }
         this.maxUploadBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The most open connections; more are closed at once (default: {@link HttpServerLimits#defaultMaxConnections()}
+     * from the descriptor limit; 0: no cap).
+     */
+    public HttpFileServerConfig maxConnections(int n) {
+        this.maxConnections = n;
+        return this;
+    }
+
+    /** See {@link HttpServerLimits.Builder#headerTimeout} (default 30 s; 0: none). */
+    public HttpFileServerConfig headerTimeoutMillis(long millis) {
+        this.headerTimeoutMillis = millis;
+        return this;
+    }
+
+    /** See {@link HttpServerLimits.Builder#bodyTimeout} (default 60 s; 0: none). */
+    public HttpFileServerConfig bodyTimeoutMillis(long millis) {
+        this.bodyTimeoutMillis = millis;
+        return this;
+    }
+
+    /** See {@link HttpServerLimits.Builder#keepAliveTimeout} (default 75 s; 0: none). */
+    public HttpFileServerConfig keepAliveTimeoutMillis(long millis) {
+        this.keepAliveTimeoutMillis = millis;
+        return this;
+    }
+
+    /** The longest request line, longer ones get {@code 414} (default 8192). */
+    public HttpFileServerConfig maxInitialLineLength(int bytes) {
+        this.maxInitialLineLength = bytes;
+        return this;
+    }
+
+    /** The most bytes of header fields, more get {@code 431} (default 8192). */
+    public HttpFileServerConfig maxHeaderSize(int bytes) {
+        this.maxHeaderSize = bytes;
+        return this;
+    }
+
+    /** The most header fields, more get {@code 431} (default 100; 0: no limit). */
+    public HttpFileServerConfig maxHeaderCount(int n) {
+        this.maxHeaderCount = n;
         return this;
     }
 
@@ -352,6 +436,26 @@ public final class HttpFileServerConfig {
     /** The largest upload in bytes (0: unlimited). */
     public long maxUploadBytes() {
         return maxUploadBytes;
+    }
+
+    /**
+     * The connection and request limits set; the default connection cap reads the descriptor limit (call it
+     * off the event loops).
+     *
+     * @throws IllegalArgumentException a limit out of range
+     */
+    public HttpServerLimits limits() {
+        HttpServerLimits.Builder b = HttpServerLimits.builder();
+        if (maxConnections != null) {
+            b.maxConnections(maxConnections);
+        }
+        return b.headerTimeout(headerTimeoutMillis, TimeUnit.MILLISECONDS)
+                .bodyTimeout(bodyTimeoutMillis, TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(keepAliveTimeoutMillis, TimeUnit.MILLISECONDS)
+                .maxInitialLineLength(maxInitialLineLength)
+                .maxHeaderSize(maxHeaderSize)
+                .maxHeaderCount(maxHeaderCount)
+                .build();
     }
 
     /** Whether uploads are refused. */

@@ -5,6 +5,7 @@
 package io.github.nettyaio.examples;
 
 import io.github.nettyaio.file.AioEngine;
+import io.github.nettyaio.http.HttpServerLimits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Paths;
@@ -28,10 +29,49 @@ class HttpFileServerConfigTest {
         assertEquals(AioEngine.AUTO, c.engine());
         assertNull(c.transport());
         assertNull(c.keyStore());
-        assertEquals(60, c.idleTimeoutSeconds());
+        assertEquals(180, c.idleTimeoutSeconds());
         assertEquals(1L << 30, c.maxUploadBytes());
         assertFalse(c.readOnly());
         assertFalse(c.showHidden());
+        HttpServerLimits l = c.limits();
+        assertEquals(HttpServerLimits.defaultMaxConnections(), l.maxConnections());
+        assertTrue(l.maxConnections() > 0, "a cap by default");
+        assertEquals(30_000, l.headerTimeoutMillis());
+        assertEquals(60_000, l.bodyTimeoutMillis());
+        assertEquals(75_000, l.keepAliveTimeoutMillis());
+        assertEquals(8192, l.maxInitialLineLength());
+        assertEquals(8192, l.maxHeaderSize());
+        assertEquals(100, l.maxHeaderCount());
+    }
+
+    @Test
+    void limitFlags() {
+        HttpServerLimits l = HttpFileServerConfig.parse("--max-connections", "50", "--header-timeout", "5",
+                "--body-timeout=7", "--keep-alive-timeout", "9", "--max-request-line", "1000", "--max-header-size",
+                "2000", "--max-headers", "20").limits();
+        assertEquals(50, l.maxConnections());
+        assertEquals(5000, l.headerTimeoutMillis());
+        assertEquals(7000, l.bodyTimeoutMillis());
+        assertEquals(9000, l.keepAliveTimeoutMillis());
+        assertEquals(1000, l.maxInitialLineLength());
+        assertEquals(2000, l.maxHeaderSize());
+        assertEquals(20, l.maxHeaderCount());
+        HttpServerLimits off = HttpFileServerConfig.parse("--max-connections", "0", "--header-timeout", "0",
+                "--body-timeout", "0", "--keep-alive-timeout", "0", "--max-headers", "0").limits();
+        assertEquals(0, off.maxConnections());
+        assertEquals(0, off.headerTimeoutMillis());
+        assertEquals(0, off.bodyTimeoutMillis());
+        assertEquals(0, off.keepAliveTimeoutMillis());
+        assertEquals(0, off.maxHeaderCount());
+        for (String flag : new String[] {"--max-connections", "--header-timeout", "--body-timeout",
+                "--keep-alive-timeout", "--max-request-line", "--max-header-size", "--max-headers"}) {
+            assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse(flag, "-1"), flag);
+            assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse(flag, "x"), flag);
+            assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse(flag), flag);
+            assertTrue(HttpFileServerConfig.USAGE.contains(flag + " "), flag);
+        }
+        assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse("--max-request-line", "0"));
+        assertThrows(IllegalArgumentException.class, () -> HttpFileServerConfig.parse("--max-header-size", "0"));
     }
 
     @Test
