@@ -5,6 +5,7 @@
 package io.github.nettyaio.file;
 
 import io.github.nettyaio.internal.LoopPromise;
+import io.github.nettyaio.internal.Loops;
 import io.github.nettyaio.internal.StagedBuffers;
 import io.github.nettyaio.sys.AbiConstants;
 import io.github.nettyaio.sys.Errno;
@@ -189,8 +190,9 @@ public final class AioFile implements Closeable {
      * <p>Any {@link IoEventLoop} (NIO, epoll, io_uring, kqueue) hosts every engine its platform has. A loop that
      * is not one, such as an {@code EmbeddedChannel}'s or a {@code DefaultEventLoop}, gets {@link AioEngine#BLOCKING}:
      * the I/O runs on netty-aio's blocking pool and the futures still complete on {@code loop}. That is what
-     * lets a handler using {@code AioFile} be tested with an {@code EmbeddedChannel}, whose loop runs a
-     * completion only when the test calls {@code channel.runPendingTasks()}.
+     * lets a handler using {@code AioFile} be tested with an {@code EmbeddedChannel}. Its loop has no thread
+     * and a task queue only its user may touch, so there the I/O (and {@link #openAsync}'s {@code open(2)}) runs
+     * on the calling thread, and each completion runs at the test's next {@code channel.runPendingTasks()}.
      *
      * <p>Options: {@code READ} (default), {@code WRITE}, {@code CREATE}, {@code CREATE_NEW},
      * {@code TRUNCATE_EXISTING}, {@code DSYNC}, {@code SYNC} and {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}.
@@ -295,6 +297,18 @@ public final class AioFile implements Closeable {
             Objects.requireNonNull(o, "option");
         }
         Promise<AioFile> promise = new LoopPromise<>(loop);
+        if (Loops.isThreadless(loop)) {
+            // An EmbeddedChannel's loop takes tasks from its own user only: open here, complete in its next task.
+            AioFile file;
+            try {
+                file = open(loop, path, engine, opts);
+            } catch (Throwable t) {
+                completeOnLoop(loop, promise, null, t);
+                return promise;
+            }
+            completeOnLoop(loop, promise, file, null);
+            return promise;
+        }
         try {
             BlockingFileEngine.execute(() -> {
                 if (promise.isDone()) {

@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.file;
 
+import io.github.nettyaio.internal.Loops;
 import io.github.nettyaio.sys.LibC;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -31,10 +32,16 @@ final class BlockingFileEngine implements FileEngine {
     private static final Executor POOL = newPool();
 
     private final EventLoop loop;
+    /**
+     * The loop has no thread of its own (an {@code EmbeddedChannel}'s): the calls run on the calling thread, their
+     * completions queued on the loop from there (its task queue takes tasks from its own user only).
+     */
+    private final boolean inline;
 
     /** An engine completing on {@code loop}, any {@link EventLoop}; may be created on any thread. */
     BlockingFileEngine(EventLoop loop) {
         this.loop = loop;
+        this.inline = Loops.isThreadless(loop);
     }
 
     private static Executor newPool() {
@@ -90,6 +97,11 @@ final class BlockingFileEngine implements FileEngine {
 
     /** Runs {@code call} on the pool and reports its result, or {@code -errno} (read on that thread) when negative. */
     private void run(java.util.function.LongSupplier call, Completion done) {
+        if (inline) {
+            long r = call.getAsLong();
+            post(done, r < 0 ? -LibC.errno() : r);
+            return;
+        }
         POOL.execute(() -> {
             long r = call.getAsLong();
             post(done, r < 0 ? -LibC.errno() : r);

@@ -6,6 +6,7 @@ package io.github.nettyaio.handler;
 
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
+import io.github.nettyaio.internal.Loops;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -708,6 +709,16 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
     private void deleteThenReport() {
         Path p = path;
         Throwable cause = failure;
+        if (ctx != null && Loops.isThreadless(ctx.executor())) {
+            // An EmbeddedChannel's loop takes tasks from its own user only: delete here, on that user's thread.
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+            report();
+            return;
+        }
         try {
             DELETER.execute(() -> {
                 try {

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -54,7 +53,7 @@ final class HttpInput {
             HttpRequest r = (HttpRequest) msg;
             return new DefaultHttpRequest(r.protocolVersion(), r.method(), r.uri(), r.headers());
         }
-        if (msg instanceof HttpMessage) {
+        if (msg instanceof HttpResponse) {
             HttpResponse r = (HttpResponse) msg;
             return new DefaultHttpResponse(r.protocolVersion(), r.status(), r.headers());
         }

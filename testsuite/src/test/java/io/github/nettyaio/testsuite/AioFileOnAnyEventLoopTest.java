@@ -115,6 +115,57 @@ class AioFileOnAnyEventLoopTest {
         assertEquals(0, FdCount.openedSince(fds).size(), () -> "leaked " + FdCount.openedSince(fds));
     }
 
+    /**
+     * An EmbeddedChannel's loop takes tasks from its own user only (its queue is not thread-safe): the I/O runs on
+     * the calling thread, and one runPendingTasks() completes each operation, deterministically.
+     */
+    @Test
+    void embeddedCompletionsAreQueuedByTheCallerOnly() throws Exception {
+        byte[] data = random(1 << 20);
+        Path p = Files.write(dir.resolve("det.bin"), data);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Future<AioFile> opened = AioFile.openAsync(ch, p);
+        ch.runPendingTasks();
+        assertTrue(opened.isSuccess(), "open not complete after one runPendingTasks(): " + opened);
+        AioFile file = opened.getNow();
+        for (int round = 0; round < 50; round++) {
+            ByteBuf a = Unpooled.directBuffer(4096);
+            ByteBuf b = Unpooled.directBuffer(4096);
+            try {
+                Future<Integer> ra = file.read(a, round * 8192L);
+                Future<Integer> rb = file.read(b, round * 8192L + 4096);
+                ch.runPendingTasks();
+                assertTrue(ra.isDone() && rb.isDone(), "round " + round + ": not complete after one runPendingTasks()");
+                assertEquals(4096, ra.getNow());
+                assertEquals(4096, rb.getNow());
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, round * 8192, round * 8192 + 4096),
+                        ByteBufUtil.getBytes(a));
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, round * 8192 + 4096, round * 8192 + 8192),
+                        ByteBufUtil.getBytes(b));
+            } finally {
+                a.release();
+                b.release();
+            }
+        }
+        // A transfer with read-ahead 4: every chunk's read completes in the loop's next run, byte-exact.
+        EmbeddedChannel out = new EmbeddedChannel(new ChunkedWriteHandler());
+        AioFile outFile = AioFile.open(out, p);             // on the loop that pump() runs
+        ChannelFuture written = out.writeAndFlush(new ChunkedAioFile(out, outFile, 0, data.length, 16 * 1024, 4));
+        pump(out, written);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (ByteBuf x; (x = out.readOutbound()) != null; ) {
+            got.write(ByteBufUtil.getBytes(x));
+            x.release();
+        }
+        assertArrayEquals(data, got.toByteArray());
+        pump(out, outFile.closeAsync());
+        Future<Void> closed = file.closeAsync();
+        ch.runPendingTasks();
+        assertTrue(closed.isDone(), "close not complete after one runPendingTasks()");
+        out.finishAndReleaseAll();
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void explicitKernelEnginesNeedAnIoEventLoop() throws Exception {
         Path p = Files.write(dir.resolve("x.bin"), new byte[1]);
