@@ -4,7 +4,8 @@
  */
 package io.github.nettyaio.examples;
 
-import java.io.ByteArrayOutputStream;
+import io.github.nettyaio.sys.PosixFiles;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * its {@code toString()} decodes them with {@code sun.jnu.encoding} (replacing invalid bytes with U+FFFD), and
  * {@code Path.of(String)} encodes with it: text does not round-trip. A {@code file:} URI does: the default file
  * system's {@link Path#toUri()} {@code %}-escapes the name's raw bytes, and {@link Path#of(URI)} decodes the
- * escapes back into exactly those bytes. So {@link #bytes} reads a name's bytes through {@code toUri()} and
+ * escapes back into exactly those bytes. So {@link #bytes} reads a name's bytes as {@link PosixFiles#pathBytes} does and
  * {@link #path} makes a one-segment {@link Path} from bytes through {@code Path.of(URI)}; a request path's
  * escapes ({@link RequestPath}) and a listing's links ({@link DirectoryListing}) use the same bytes, so a link
  * fetches the file it lists whatever its name. Pure computation (but {@link #bytes} may stat): any thread.
@@ -38,17 +39,15 @@ public final class FileNames {
         if (name == null) {
             return new byte[0];
         }
-        String s = name.toString();
-        if (isAscii(s)) {
-            return s.getBytes(StandardCharsets.US_ASCII);
-        }
         if (p.getFileSystem() != FileSystems.getDefault()) {
-            return s.getBytes(StandardCharsets.UTF_8);
+            return name.toString().getBytes(StandardCharsets.UTF_8);
         }
-        // The default provider's URI escapes the raw bytes (a directory's URI ends in '/').
-        String raw = p.toAbsolutePath().toUri().getRawPath();
-        int end = raw.endsWith("/") && raw.length() > 1 ? raw.length() - 1 : raw.length();
-        return unescape(raw.substring(raw.lastIndexOf('/', end - 1) + 1, end));
+        byte[] all = PosixFiles.pathBytes(p);
+        int start = all.length;
+        while (start > 0 && all[start - 1] != '/') {
+            start--;
+        }
+        return java.util.Arrays.copyOfRange(all, start, all.length);
     }
 
     /**
@@ -79,33 +78,9 @@ public final class FileNames {
         return b.toString();
     }
 
-    /** The bytes of {@code s}: {@code %XX} escapes decoded, other characters (ASCII) as themselves. */
-    private static byte[] unescape(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()) {
-                out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toByteArray();
-    }
-
     /** The text of {@code name} for people: UTF-8, invalid bytes shown as U+FFFD. */
     public static String display(byte[] name) {
         return new String(name, StandardCharsets.UTF_8);
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isAscii(byte[] b) {

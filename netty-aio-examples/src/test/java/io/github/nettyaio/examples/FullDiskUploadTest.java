@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.examples;
 
+import io.github.nettyaio.testing.TinyTmpfs;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

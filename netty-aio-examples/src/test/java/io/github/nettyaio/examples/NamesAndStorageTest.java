@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.examples;
 
+import io.github.nettyaio.testing.TinyTmpfs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

@@ -76,11 +76,13 @@ public final class PosixFiles {
     }
 
     /**
-     * The bytes of {@code path} (of the default file system) as the kernel takes them. Its text is that encoded
-     * with {@code sun.jnu.encoding}, except for a name whose bytes are not valid there (a Linux name is bytes):
-     * the text then has U+FFFD, while the {@code file:} URI still escapes the path's own bytes.
+     * The bytes of {@code path} (of the default file system) as {@code open(2)} gets them from {@link #open}: its
+     * text encoded with {@code sun.jnu.encoding}, except where a name's bytes are not valid there (a Linux name is
+     * bytes, and {@code Files.list} returns such names): the text then has U+FFFD, and the bytes are those the
+     * path's {@code file:} URI escapes, of the absolute path. Any thread; may {@code stat} such a path.
      */
-    private static byte[] bytes(Path path, String text) {
+    public static byte[] pathBytes(Path path) {
+        String text = path.toString();
         if (text.indexOf('\uFFFD') < 0) {
             return text.getBytes(PATH_CHARSET);
         }
@@ -112,7 +114,7 @@ public final class PosixFiles {
         AbiConstants c = Platform.abi().constants();
         int flags = flags(Platform.abi(), options);
         String target = path.toString();
-        byte[] encoded = bytes(path, target);
+        byte[] encoded = pathBytes(path);
         if (indexOfNul(encoded) >= 0) {
             throw new IllegalArgumentException("path contains a NUL character: " + target);
         }

@@ -396,7 +396,7 @@ class AioFileTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void shortWriteRetriedAfterAnEarlyReleaseReportsTheRealError(AioEngine engine, LoopType type) throws Exception {
-        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
+        try (io.github.nettyaio.testing.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
             try (AioFile f = open(engine, type, fs.dir.resolve("full.bin"), CREATE, WRITE)) {
                 ByteBuf src = PooledByteBufAllocator.DEFAULT.directBuffer(3 << 20).writeBytes(random(3 << 20));
                 Future<Integer> w = f.write(src, 0);
@@ -417,7 +417,7 @@ class AioFileTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
     void aWriteFailingAfterAShortWriteMovesNoIndex(AioEngine engine, LoopType type) throws Exception {
-        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
+        try (io.github.nettyaio.testing.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tiny")) {
             Path p = fs.dir.resolve("full.bin");
             try (AioFile f = open(engine, type, p, CREATE, WRITE)) {
                 ByteBuf src = Unpooled.directBuffer(3 << 20).writeBytes(random(3 << 20)).readerIndex(3);

@@ -516,7 +516,7 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.github.nettyaio.testsuite.SocketSupport#loops")
     void fullFileSystemFailsEverything(LoopType type) throws Exception {
-        try (AioTestSupport.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tmpfs");
+        try (io.github.nettyaio.testing.TinyTmpfs fs = AioTestSupport.tinyTmpfs(dir, "tmpfs");
              AioFile f = AioFile.open(fileLoop(type, false), fs.dir.resolve("full.bin"), CREATE, WRITE)) {
             assertWriteFails(type, f, random(3 << 20), "ENOSPC");
         }

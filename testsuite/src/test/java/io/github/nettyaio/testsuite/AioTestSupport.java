@@ -145,43 +145,9 @@ final class AioTestSupport {
      * returns it; unmounted by {@code close()}. Skips the calling test (JUnit assumption) where mounting is not
      * permitted (it needs root).
      */
-    static TinyTmpfs tinyTmpfs(java.nio.file.Path parent, String name) throws Exception {
-        java.nio.file.Path mnt = java.nio.file.Files.createDirectory(parent.resolve(name));
-        String failed = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
-        org.junit.jupiter.api.Assumptions.assumeTrue(failed == null,
-                () -> "can't mount a 1 MiB tmpfs (needs root): " + failed);
-        return new TinyTmpfs(mnt);
-    }
-
-    /** A mounted {@link #tinyTmpfs}. */
-    static final class TinyTmpfs implements AutoCloseable {
-        final java.nio.file.Path dir;
-
-        TinyTmpfs(java.nio.file.Path dir) {
-            this.dir = dir;
-        }
-
-        @Override
-        public void close() throws Exception {
-            String failed = run("umount", dir.toString());
-            if (failed != null) {
-                throw new AssertionError("umount " + dir + ": " + failed);
-            }
-        }
-    }
-
-    /** Runs a command; null when it succeeded, else its exit status and output. */
-    static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (java.io.InputStream out = p.getInputStream(); java.io.OutputStream in = p.getOutputStream();
-             java.io.InputStream err = p.getErrorStream()) {
-            String output = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "timed out: " + output;
-            }
-            return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
-        }
+    static io.github.nettyaio.testing.TinyTmpfs tinyTmpfs(java.nio.file.Path parent, String name)
+            throws Exception {
+        return io.github.nettyaio.testing.TinyTmpfs.mount(parent, name);
     }
 
     static <T> T await(Future<T> f) throws Exception {

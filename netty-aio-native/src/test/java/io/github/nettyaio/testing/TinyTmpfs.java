@@ -2,31 +2,32 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A 1 MiB tmpfs mounted for a test — a real {@code ENOSPC} — unmounted by {@link #close()} (as the testsuite's
- * {@code AioTestSupport.TinyTmpfs}). Mounting needs root: where it is refused, {@link #mount} skips the calling
- * test with a JUnit assumption saying so.
+ * A 1 MiB tmpfs mounted for a test (a real {@code ENOSPC}), unmounted by {@link #close()}. Mounting needs root:
+ * where it is refused, {@link #mount} skips the calling test with a JUnit assumption saying so.
  */
-final class TinyTmpfs implements AutoCloseable {
+public final class TinyTmpfs implements AutoCloseable {
     private static final int TIMEOUT_SECONDS = 30;
-    final Path dir;
+    /** The mount point. */
+    public final Path dir;
 
     private TinyTmpfs(Path dir) {
         this.dir = dir;
     }
 
     /** Mounts a 1 MiB tmpfs on a new directory {@code name} under {@code parent}. */
-    static TinyTmpfs mount(Path parent, String name) throws Exception {
+    public static TinyTmpfs mount(Path parent, String name) throws Exception {
         Path mnt = Files.createDirectory(parent.resolve(name));
         String failed = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
         Assumptions.assumeTrue(failed == null, () -> "can't mount a 1 MiB tmpfs (needs root): " + failed);
@@ -42,10 +43,10 @@ final class TinyTmpfs implements AutoCloseable {
     }
 
     /** Runs a command; null when it succeeded, else its exit status and output. */
-    static String run(String... command) throws Exception {
+    public static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (InputStream out = p.getInputStream()) {
-            p.getOutputStream().close();
+        try (InputStream out = p.getInputStream(); OutputStream in = p.getOutputStream();
+             InputStream err = p.getErrorStream()) {
             String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
