@@ -4,6 +4,9 @@
  */
 package io.github.nettyaio;
 
+import io.github.nettyaio.internal.driver.AioDriver;
+import io.github.nettyaio.internal.driver.AioReadiness;
+
 import io.github.nettyaio.internal.LoopPromise;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
@@ -105,9 +108,9 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
     }
 
     /** Creates an Aio on {@code driver}'s loop (its thread). */
-    static <E extends AioSource> Aio<E> createWith(AioDriver driver, E source, boolean lio) throws IOException {
-        Aio<E> aio = new Aio<>(driver.loop, source, driver, lio);
-        aio.token = driver.register(aio);
+    private static <E extends AioSource> Aio<E> createWith(AioDriver driver, E source, boolean lio) throws IOException {
+        Aio<E> aio = new Aio<>(driver.loop(), source, driver, lio);
+        aio.token = driver.register(aio.new Readiness());
         aio.registered = true;
         source.register(driver, aio.token);
         return aio;
@@ -224,8 +227,26 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
         return failure;
     }
 
+    /** What the driver calls back: kept private so that the driver needs no access to Aio itself. */
+    private final class Readiness implements AioReadiness {
+        @Override
+        public void notified() {
+            onNotify();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            fail(cause);
+        }
+
+        @Override
+        public String toString() {
+            return Aio.this.toString();
+        }
+    }
+
     /** A notification for this Aio's token arrived (loop thread). */
-    void onNotify() {
+    private void onNotify() {
         Promise<AioEvent> p;
         AioEvent event;
         synchronized (this) {
@@ -245,7 +266,7 @@ public final class Aio<E extends AioSource> implements AutoCloseable {
     }
 
     /** Fails a pending ready() and every later one with {@code cause} (first cause wins). */
-    void fail(Throwable cause) {
+    private void fail(Throwable cause) {
         Promise<AioEvent> p;
         synchronized (this) {
             if (failure() == null) {

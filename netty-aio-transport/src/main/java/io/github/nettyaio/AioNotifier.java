@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio;
 
-import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.internal.AioControlBlock;
 
 /**
  * What an {@link AioSource} uses to make its requests' completions reach its {@link Aio}, whatever the

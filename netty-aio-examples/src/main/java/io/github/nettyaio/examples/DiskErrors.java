@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio.examples;
 
-import io.github.nettyaio.sys.Errno;
+import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.ErrnoException;
 
 import java.nio.file.FileSystemException;

@@ -4,6 +4,8 @@
  */
 package io.github.nettyaio.sys;
 
+import io.github.nettyaio.sys.internal.Errno;
+
 import java.io.IOException;
 
 /**

@@ -4,6 +4,11 @@
  */
 package io.github.nettyaio.sys;
 
+import io.github.nettyaio.sys.internal.Abi;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.Platform;
+
 import io.netty.channel.unix.FileDescriptor;
 
 import java.io.Closeable;

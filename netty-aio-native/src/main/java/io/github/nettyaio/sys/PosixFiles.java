@@ -4,6 +4,15 @@
  */
 package io.github.nettyaio.sys;
 
+import io.github.nettyaio.sys.internal.Abi;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.LinuxLib;
+import io.github.nettyaio.sys.internal.NativeMemory;
+import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.sys.internal.Fstat;
+
 import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;

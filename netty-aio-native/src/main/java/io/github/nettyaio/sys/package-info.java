@@ -3,12 +3,10 @@
  * Licensed under the Apache License, Version 2.0.
  */
 /**
- * Native bindings (JNA) for POSIX AIO, kqueue and {@code open(2)}, and the per-platform ABI they rely on.
+ * Opening files the way netty-aio's engines need them: {@link io.github.nettyaio.sys.PosixFiles#open} with
+ * {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}, giving a {@link io.github.nettyaio.sys.PosixFileDescriptor},
+ * and the {@link io.github.nettyaio.sys.ErrnoException} that failed system calls throw.
  *
- * <p>Layouts and constants are data ({@link io.github.nettyaio.sys.Abi}, one instance per platform),
- * checked by tests against the ABI tables. Control blocks live in native memory that never moves
- * ({@link io.github.nettyaio.sys.AioControlBlock}); errno values become exceptions in one place
- * ({@link io.github.nettyaio.sys.Errno}). Users normally need only
- * {@link io.github.nettyaio.sys.PosixFiles} and {@link io.github.nettyaio.sys.AioOpenOption}.
+ * <p>Everything else of this module lives in {@code io.github.nettyaio.sys.internal}, which is not API.
  */
 package io.github.nettyaio.sys;

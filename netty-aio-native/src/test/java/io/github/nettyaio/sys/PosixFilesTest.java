@@ -4,6 +4,11 @@
  */
 package io.github.nettyaio.sys;
 
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.Platform;
+
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import io.github.nettyaio.testing.FdCount;

@@ -4,10 +4,10 @@
  */
 package io.github.nettyaio.testing;
 
-import io.github.nettyaio.sys.Abi;
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.StructField;
-import io.github.nettyaio.sys.StructLayout;
+import io.github.nettyaio.sys.internal.Abi;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.StructField;
+import io.github.nettyaio.sys.internal.StructLayout;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -5,7 +5,7 @@
 package io.github.nettyaio.testing;
 
 import com.sun.jna.Native;
-import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.internal.LibC;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 

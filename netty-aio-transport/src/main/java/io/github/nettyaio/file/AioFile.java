@@ -7,9 +7,9 @@ package io.github.nettyaio.file;
 import io.github.nettyaio.internal.LoopPromise;
 import io.github.nettyaio.internal.Loops;
 import io.github.nettyaio.internal.StagedBuffers;
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.Errno;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
@@ -670,7 +670,6 @@ public final class AioFile implements Closeable {
         }
         return Errno.newException(call, path, errno);
     }
-
 
     /**
      * Stops accepting operations, lets every operation issued before finish (each completes with its own

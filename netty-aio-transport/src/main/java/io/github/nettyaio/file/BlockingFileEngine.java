@@ -4,8 +4,9 @@
  */
 package io.github.nettyaio.file;
 
+import io.github.nettyaio.internal.AioProperties;
 import io.github.nettyaio.internal.Loops;
-import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.internal.LibC;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
@@ -27,8 +28,7 @@ final class BlockingFileEngine implements FileEngine {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(BlockingFileEngine.class);
 
     /** The pool size. */
-    static final int THREADS = Math.max(1, Integer.getInteger("io.github.nettyaio.blockingThreads",
-            Math.max(2, Runtime.getRuntime().availableProcessors())));
+    static final int THREADS = AioProperties.blockingThreads();
     private static final Executor POOL = newPool();
 
     private final EventLoop loop;

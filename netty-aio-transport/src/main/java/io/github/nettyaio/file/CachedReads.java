@@ -4,15 +4,15 @@
  */
 package io.github.nettyaio.file;
 
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.Errno;
-import io.github.nettyaio.sys.LibC;
-import io.github.nettyaio.sys.LinuxLib;
-import io.github.nettyaio.sys.NativeMemory;
-import io.github.nettyaio.sys.Platform;
-import io.github.nettyaio.sys.StructField;
-import io.github.nettyaio.sys.StructLayout;
-import io.netty.util.internal.SystemPropertyUtil;
+import io.github.nettyaio.internal.AioProperties;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.LinuxLib;
+import io.github.nettyaio.sys.internal.NativeMemory;
+import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.sys.internal.StructField;
+import io.github.nettyaio.sys.internal.StructLayout;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -32,8 +32,8 @@ final class CachedReads {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CachedReads.class);
 
     /** System property: {@code false} sends every read of a shared-ring file to the ring. */
-    static final String PROPERTY = "io.github.nettyaio.inlineCachedReads";
-    private static final boolean ENABLED = SystemPropertyUtil.getBoolean(PROPERTY, true) && linked();
+    static final String PROPERTY = AioProperties.INLINE_CACHED_READS;
+    private static final boolean ENABLED = AioProperties.inlineCachedReads() && linked();
 
     /** The result of a read this could not do at once: the caller hands it to the ring. */
     static final long NOT_NOW = -1;

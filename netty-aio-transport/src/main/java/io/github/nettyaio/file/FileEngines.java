@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio.file;
 
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.Platform;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.kqueue.KQueueIoHandle;

@@ -4,9 +4,8 @@
  */
 package io.github.nettyaio.file;
 
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.Errno;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.internal.AioProperties;
+import io.github.nettyaio.sys.internal.Errno;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -92,9 +91,9 @@ final class IoUringFileEngine implements FileEngine {
      * System property: the most new submissions one file gives the kernel per iteration of its ring's loop, for
      * every file (default: see {@link #submitChunk(boolean, boolean)}; {@link Ring#pace} says why).
      */
-    static final String SUBMIT_CHUNK_PROPERTY = "io.github.nettyaio.uringSubmitChunk";
+    static final String SUBMIT_CHUNK_PROPERTY = AioProperties.URING_SUBMIT_CHUNK;
     /** {@link #SUBMIT_CHUNK_PROPERTY}, read once rather than at every open. */
-    private static final Integer FORCED_SUBMIT_CHUNK = Integer.getInteger(SUBMIT_CHUNK_PROPERTY);
+    private static final int FORCED_SUBMIT_CHUNK = AioProperties.uringSubmitChunk();
     /**
      * O_DIRECT files: 2, the most SQEs one {@code io_uring_enter} submits without plugging ({@code need_plug =
      * max_ios > 2} in the kernel's {@code io_submit_state_start}), so each request reaches the device on its own,
@@ -107,7 +106,7 @@ final class IoUringFileEngine implements FileEngine {
     /** Completions of operations whose ring died with them in flight: pinned forever (see reportAbandoned). */
     private static final Queue<Completion> ABANDONED = new ConcurrentLinkedQueue<>();
 
-    private static final int ECANCELED = ecanceled();
+    private static final int ECANCELED = Errno.LINUX_ECANCELED;
     private static final int EINVAL = Errno.EINVAL;
     private static final int EIO = Errno.EIO;
 
@@ -146,8 +145,8 @@ final class IoUringFileEngine implements FileEngine {
      * submits them: a whole batch per call is cheapest, and the loop has nothing else to overlap them with).
      */
     static int submitChunk(boolean oDirect, boolean shared) {
-        if (FORCED_SUBMIT_CHUNK != null) {
-            return Math.max(1, FORCED_SUBMIT_CHUNK);
+        if (FORCED_SUBMIT_CHUNK > 0) {
+            return FORCED_SUBMIT_CHUNK;
         }
         return oDirect ? DIRECT_SUBMIT_CHUNK : shared ? SHARED_RING_CHUNK : Integer.MAX_VALUE;
     }
@@ -217,20 +216,6 @@ final class IoUringFileEngine implements FileEngine {
         engine.ring.registration = f.getNow();
         ringLoop.terminationFuture().addListener(engine.onRingTerminated);
         return engine;
-    }
-
-    private static int ecanceled() {
-        try {
-            if (Platform.hasAbi()) {
-                int v = Platform.abi().constants().ECANCELED;
-                if (AbiConstants.defined(v)) {
-                    return v;
-                }
-            }
-        } catch (RuntimeException | LinkageError e) {
-            logger.debug("No ABI table, assuming ECANCELED = 125", e);
-        }
-        return 125; // asm-generic/errno.h
     }
 
     /** Returns {@link AioEngine#IO_URING}. Any thread. */

@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.file;
 
+import io.github.nettyaio.internal.AioProperties;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
@@ -18,7 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 final class SharedIoUringLoop {
     /** System property: the number of shared ring threads (default 1). */
-    static final String THREADS_PROPERTY = "io.github.nettyaio.sharedRingThreads";
+    static final String THREADS_PROPERTY = AioProperties.SHARED_RING_THREADS;
 
     private static volatile MultiThreadIoEventLoopGroup group;
 
@@ -49,7 +50,7 @@ final class SharedIoUringLoop {
                             "io_uring is not available: " + IoUring.unavailabilityCause(),
                             IoUring.unavailabilityCause());
                 }
-                int threads = Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1));
+                int threads = AioProperties.sharedRingThreads();
                 try {
                     g = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("netty-aio-uring", true),
                             IoUringIoHandler.newFactory());

@@ -4,10 +4,10 @@
  */
 package io.github.nettyaio.internal;
 
-import io.github.nettyaio.sys.NativeMemory;
-import io.github.nettyaio.sys.Platform;
-import io.github.nettyaio.sys.StructField;
-import io.github.nettyaio.sys.StructLayout;
+import io.github.nettyaio.sys.internal.NativeMemory;
+import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.sys.internal.StructField;
+import io.github.nettyaio.sys.internal.StructLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -6,10 +6,10 @@ package io.github.nettyaio.source;
 
 import io.github.nettyaio.AioNotifier;
 import io.github.nettyaio.AioSource;
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.AioControlBlock;
-import io.github.nettyaio.sys.Errno;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.AioControlBlock;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.netty.channel.unix.FileDescriptor;
 

@@ -5,7 +5,7 @@
 package io.github.nettyaio.source;
 
 import io.github.nettyaio.internal.StagedBuffers;
-import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.internal.AioControlBlock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
 

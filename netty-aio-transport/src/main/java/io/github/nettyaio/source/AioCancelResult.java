@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio.source;
 
-import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.internal.AbiConstants;
 
 /** The outcome of {@code aio_cancel(3)}. */
 public enum AioCancelResult {

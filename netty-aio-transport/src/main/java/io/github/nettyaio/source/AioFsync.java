@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio.source;
 
-import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.internal.AioControlBlock;
 import io.netty.channel.unix.FileDescriptor;
 
 import java.util.Objects;

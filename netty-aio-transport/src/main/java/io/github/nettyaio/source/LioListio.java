@@ -6,15 +6,15 @@ package io.github.nettyaio.source;
 
 import io.github.nettyaio.AioNotifier;
 import io.github.nettyaio.AioSource;
-import io.github.nettyaio.sys.Abi;
-import io.github.nettyaio.sys.AbiConstants;
-import io.github.nettyaio.sys.AioControlBlock;
-import io.github.nettyaio.sys.Errno;
-import io.github.nettyaio.sys.LibC;
-import io.github.nettyaio.sys.NativeMemory;
-import io.github.nettyaio.sys.Platform;
-import io.github.nettyaio.sys.PosixAio;
-import io.github.nettyaio.sys.Sigevents;
+import io.github.nettyaio.sys.internal.Abi;
+import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.AioControlBlock;
+import io.github.nettyaio.sys.internal.Errno;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.NativeMemory;
+import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.sys.internal.PosixAio;
+import io.github.nettyaio.sys.internal.Sigevents;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
 

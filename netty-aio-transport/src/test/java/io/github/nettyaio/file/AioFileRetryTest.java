@@ -4,9 +4,9 @@
  */
 package io.github.nettyaio.file;
 
-import io.github.nettyaio.sys.AbiConstants;
+import io.github.nettyaio.sys.internal.AbiConstants;
 import io.github.nettyaio.sys.ErrnoException;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

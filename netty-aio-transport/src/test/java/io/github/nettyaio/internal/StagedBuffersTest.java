@@ -4,7 +4,7 @@
  */
 package io.github.nettyaio.internal;
 
-import io.github.nettyaio.sys.NativeMemory;
+import io.github.nettyaio.sys.internal.NativeMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;

@@ -4,8 +4,8 @@
  */
 package io.github.nettyaio.source;
 
-import io.github.nettyaio.sys.AioControlBlock;
-import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.internal.AioControlBlock;
+import io.github.nettyaio.sys.internal.LibC;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;

@@ -8,7 +8,7 @@ import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.file.AlignedBuffers;
 import io.github.nettyaio.sys.ErrnoException;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.testing.FdCount;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -110,7 +110,6 @@ class AioFileTest {
     static void shutdown() {
         AioTestSupport.shutdownAll();
     }
-
 
     private AioFile open(AioEngine engine, LoopType type, Path p, java.nio.file.OpenOption... o) throws IOException {
         AioFile f = AioFile.open(AioTestSupport.loop(type), p, engine, o);

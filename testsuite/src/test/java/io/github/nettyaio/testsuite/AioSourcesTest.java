@@ -13,10 +13,10 @@ import io.github.nettyaio.source.AioRead;
 import io.github.nettyaio.source.AioReadv;
 import io.github.nettyaio.source.AioWrite;
 import io.github.nettyaio.source.AioWritev;
-import io.github.nettyaio.sys.AioControlBlock;
+import io.github.nettyaio.sys.internal.AioControlBlock;
 import io.github.nettyaio.sys.ErrnoException;
-import io.github.nettyaio.sys.LibC;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.LibC;
+import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 import io.github.nettyaio.testing.FdCount;
@@ -120,7 +120,6 @@ class AioSourcesTest {
         fds.add(fd);
         return fd;
     }
-
 
     private Path fileWith(byte[] data) throws IOException {
         return Files.write(Files.createTempFile(dir, "data", ".bin"), data);
@@ -429,12 +428,12 @@ class AioSourcesTest {
             first.release();
             assertEquals(1, first.refCnt());
             assertEquals(AioCancelResult.NOT_CANCELED, onLoop(loop, running::cancel));
-            long one = io.github.nettyaio.sys.NativeMemory.allocateZeroed(8);
+            long one = io.github.nettyaio.sys.internal.NativeMemory.allocateZeroed(8);
             try {
-                io.github.nettyaio.sys.NativeMemory.putInt(one, 0x01020304);
+                io.github.nettyaio.sys.internal.NativeMemory.putInt(one, 0x01020304);
                 assertEquals(4, LibC.write(pipe[1], one, 4));
             } finally {
-                io.github.nettyaio.sys.NativeMemory.free(one);
+                io.github.nettyaio.sys.internal.NativeMemory.free(one);
             }
             aioRunning.ready().get(10, TimeUnit.SECONDS);
             assertEquals(4L, (long) onLoop(loop, running::result));
@@ -478,11 +477,11 @@ class AioSourcesTest {
             dst.release(); // the caller gives up; the library still holds the buffer for the kernel
             assertEquals(1, dst.refCnt());
             // The kernel finishes later; the owner (now this thread, the loop being gone) reaps it.
-            long one = io.github.nettyaio.sys.NativeMemory.allocateZeroed(8);
+            long one = io.github.nettyaio.sys.internal.NativeMemory.allocateZeroed(8);
             try {
                 assertEquals(8, LibC.write(pipe[1], one, 8));
             } finally {
-                io.github.nettyaio.sys.NativeMemory.free(one);
+                io.github.nettyaio.sys.internal.NativeMemory.free(one);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (r.inProgress()) {

@@ -7,7 +7,7 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.Aio;
 import io.github.nettyaio.AioSource;
 import io.github.nettyaio.file.AioEngine;
-import io.github.nettyaio.sys.Platform;
+import io.github.nettyaio.sys.internal.Platform;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.uring.IoUring;

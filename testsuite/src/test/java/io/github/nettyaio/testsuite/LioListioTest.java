@@ -8,7 +8,7 @@ import io.github.nettyaio.Aio;
 import io.github.nettyaio.AioEvent;
 import io.github.nettyaio.source.LioListio;
 import io.github.nettyaio.sys.ErrnoException;
-import io.github.nettyaio.sys.LibC;
+import io.github.nettyaio.sys.internal.LibC;
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +63,6 @@ class LioListioTest {
     static void shutdown() {
         AioTestSupport.shutdownAll();
     }
-
 
     /** Submits {@code lio} on the loop, waits for readiness, checks completeness, returns. */
     private static void run(IoEventLoop loop, LioListio lio) throws Exception {

@@ -1,0 +1,265 @@
+/*
+ * Copyright 2026 The netty-aio Project
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.github.nettyaio.internal.driver;
+
+import io.github.nettyaio.Aio;
+import io.github.nettyaio.AioEvent;
+import io.github.nettyaio.AioNotifier;
+import io.github.nettyaio.AioSource;
+import io.github.nettyaio.sys.internal.Abi;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.kqueue.KQueueIoEvent;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The readiness state machine of {@link Aio} (sticky, edge-triggered, tick-based clearing) and the FreeBSD
+ * kqueue event → readiness mapping, driven by notifications delivered the way the drivers deliver them:
+ * on the loop thread. The kqueue events are synthetic {@link KQueueIoEvent}s laid out as FreeBSD reports
+ * them; the kqueue path itself can't run here.
+ */
+class AioReadinessTest {
+    private static IoEventLoopGroup group;
+    private static IoEventLoop loop;
+
+    /** A source that submits nothing: readiness is driven directly. */
+    static final class NullSource implements AioSource {
+        AioNotifier notifier;
+        long token;
+        boolean deregistered;
+
+        @Override
+        public void register(AioNotifier notifier, long token) {
+            this.notifier = notifier;
+            this.token = token;
+        }
+
+        @Override
+        public void deregister() {
+            deregistered = true;
+        }
+
+        @Override
+        public String toString() {
+            return "NullSource";
+        }
+    }
+
+    /** What a driver reports to one registration, recorded (loop thread). */
+    static final class RecordingReadiness implements AioReadiness {
+        boolean notified;
+
+        @Override
+        public void notified() {
+            notified = true;
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
+    }
+
+    @AfterAll
+    static void stop() {
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static <T> T onLoop(Callable<T> c) throws Exception {
+        return loop.submit(c).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void stickyEdgeTriggeredAndTickBased() throws Exception {
+        NullSource src = new NullSource();
+        Aio<NullSource> aio = onLoop(() -> Aio.newForAio(loop, src));
+        assertTrue(src.notifier != null, "registered at creation");
+        Future<AioEvent> pending = aio.ready();
+        assertFalse(pending.isDone());
+        assertSame(pending, aio.ready(), "the same future while pending");
+
+        AtomicReference<Thread> listenerThread = new AtomicReference<>();
+        pending.addListener(f -> listenerThread.set(Thread.currentThread()));
+        onLoop(() -> {
+            ((AioDriver) src.notifier).notifyReady(src.token);
+            return null;
+        });
+        AioEvent e1 = pending.get(10, TimeUnit.SECONDS);
+        assertTrue(onLoop(() -> listenerThread.get() == Thread.currentThread()), "listener ran on the loop");
+        assertTrue(aio.ready().isSuccess(), "sticky");
+        assertSame(e1, aio.ready().getNow());
+
+        // A second notification before clearing: clearing the first event keeps the newer readiness.
+        onLoop(() -> {
+            ((AioDriver) src.notifier).notifyReady(src.token);
+            return null;
+        });
+        AioEvent e2 = aio.ready().getNow();
+        assertNotSame(e1, e2);
+        aio.clearReady(e1);
+        assertTrue(aio.ready().isSuccess(), "a newer notification survives clearing an older event");
+        aio.clearReady(e2);
+        Future<AioEvent> next = aio.ready();
+        assertFalse(next.isDone(), "cleared");
+        aio.clearReady(e2);
+        assertSame(next, aio.ready());
+
+        onLoop(() -> {
+            aio.close();
+            return null;
+        });
+        assertInstanceOf(ClosedChannelException.class, next.await().cause());
+        assertInstanceOf(ClosedChannelException.class, aio.ready().cause());
+        assertTrue(src.deregistered);
+        assertEquals("Aio(NullSource)", aio.toString());
+    }
+
+    @Test
+    void mustBeCreatedOnTheLoopThread() {
+        assertThrows(IllegalStateException.class, () -> Aio.newForAio(loop, new NullSource()));
+    }
+
+    @Test
+    void intoInnerDeregistersAndFailsPendingReady() throws Exception {
+        NullSource src = new NullSource();
+        Aio<NullSource> aio = onLoop(() -> Aio.newForLio(loop, src));
+        assertTrue(aio.isLio());
+        Future<AioEvent> pending = aio.ready();
+        assertSame(src, onLoop(aio::intoInner));
+        assertInstanceOf(ClosedChannelException.class, pending.await().cause());
+        // A notification after deregistration is dropped.
+        onLoop(() -> {
+            ((AioDriver) src.notifier).notifyReady(src.token);
+            return null;
+        });
+        assertFalse(aio.ready().isSuccess());
+    }
+
+    @Test
+    void loopShutdownFailsPendingReady() throws Exception {
+        IoEventLoopGroup g = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        IoEventLoop l = (IoEventLoop) g.next();
+        Aio<NullSource> aio = l.submit(() -> Aio.newForAio(l, new NullSource())).get(10, TimeUnit.SECONDS);
+        Future<AioEvent> pending = aio.ready();
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        pending.addListener(f -> seen.set(f.cause()));
+        g.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        Throwable cause = pending.await().cause();
+        assertInstanceOf(IOException.class, cause);
+        assertTrue(cause.getMessage().contains("shut down"), cause.getMessage());
+        assertThrows(IOException.class, () -> {
+            throw (Exception) aio.ready().cause();
+        });
+    }
+
+    /** EVFILT_AIO / EVFILT_LIO events make the Aio of their udata ready; other filters and udatas don't. */
+    @Test
+    void kqueueEventsMapToReadiness() throws Exception {
+        Abi freebsd = Abi.byId("freebsd14-amd64");
+        short aioFilter = (short) freebsd.constants().EVFILT_AIO;
+        short lioFilter = (short) freebsd.constants().EVFILT_LIO;
+        short eof = (short) freebsd.constants().EV_EOF;
+        KQueueAioDriver driver = onLoop(() -> KQueueAioDriver.forMappingTest(loop, freebsd));
+        NullSource a = new NullSource();
+        NullSource b = new NullSource();
+        RecordingReadiness aioA = new RecordingReadiness();
+        RecordingReadiness lioB = new RecordingReadiness();
+        a.token = onLoop(() -> driver.register(aioA));
+        b.token = onLoop(() -> driver.register(lioB));
+        KQueueAioDriver.Handle handle = driver.new Handle(Integer.MAX_VALUE);
+
+        onLoop(() -> {
+            // EVFILT_READ for A's udata, and an AIO event for an unknown udata: nothing becomes ready.
+            handle.handle(null, KQueueIoEvent.newEvent(7, (short) freebsd.constants().EVFILT_READ, (short) 0, 0, 0, a.token));
+            handle.handle(null, KQueueIoEvent.newEvent(7, aioFilter, eof, 0, 0, 987654321L));
+            return null;
+        });
+        assertFalse(aioA.notified);
+        assertFalse(lioB.notified);
+
+        onLoop(() -> {
+            // data = the request's error code (here EBADF): readiness only; the outcome is read from the source.
+            handle.handle(null, KQueueIoEvent.newEvent(0x1234, aioFilter, eof, 0, 9, a.token));
+            return null;
+        });
+        assertTrue(aioA.notified);
+        assertFalse(lioB.notified);
+
+        onLoop(() -> {
+            handle.handle(null, KQueueIoEvent.newEvent(0x5678, lioFilter, (short) 0, 0, 0, b.token));
+            // A malformed event must not throw out of handle() (Netty would stall the loop).
+            handle.handle(null, null);
+            return null;
+        });
+        assertTrue(lioB.notified);
+        onLoop(() -> {
+            driver.deregister(a.token);
+            driver.deregister(b.token);
+            return null;
+        });
+    }
+
+    /** The fields the direct kqueue path reads exist in the Netty we build against. */
+    @Test
+    void kqueueAccessorFindsNettyFields() throws Exception {
+        assertTrue(KQueueAccess.fieldsPresent(), "Netty's kqueue internals changed: the nested fallback would run");
+        assertEquals(-1, KQueueAccess.kqueueFd(loop), "an NIO loop has no kqueue fd");
+        // The wrapper Netty puts around every registration is unwrapped.
+        io.netty.channel.IoRegistration reg = onLoop(() -> loop.register(new io.netty.channel.nio.NioIoHandle() {
+            final java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+
+            @Override
+            public java.nio.channels.SelectableChannel selectableChannel() {
+                try {
+                    pipe.source().configureBlocking(false);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return pipe.source();
+            }
+
+            @Override
+            public void handle(io.netty.channel.IoRegistration registration, io.netty.channel.IoEvent ioEvent) {
+            }
+
+            @Override
+            public void close() throws Exception {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        }).get());
+        Object inner = KQueueAccess.unwrap(reg);
+        assertNotSame(reg, inner);
+        assertEquals(-1, KQueueAccess.registrationId(reg), "an NIO registration has no kqueue id");
+        onLoop(() -> {
+            reg.cancel();
+            return null;
+        });
+    }
+}
