@@ -119,7 +119,7 @@ public final class AioFileChannel extends AbstractChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioFileChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** The alignment of O_DIRECT read buffers and chunk sizes (safe for every common device). */
-    private static final int DIRECT_ALIGNMENT = 4096;
+    private static final int DIRECT_ALIGNMENT = AlignedBuffers.DIRECT_ALIGNMENT;
     /** At most this many buffers are gathered into one write. */
     private static final int MAX_GATHER = 1024;
 

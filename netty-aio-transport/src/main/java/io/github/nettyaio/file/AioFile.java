@@ -88,7 +88,7 @@ public final class AioFile implements Closeable {
     static final long RETRY_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final int RETRY_LIMIT = 200;
     /** The alignment staging memory gets for O_DIRECT files (safe for every common device). */
-    static final int DIRECT_ALIGNMENT = 4096;
+    static final int DIRECT_ALIGNMENT = AlignedBuffers.DIRECT_ALIGNMENT;
 
     private final EventLoop loop;
     private final PosixFileDescriptor fd;

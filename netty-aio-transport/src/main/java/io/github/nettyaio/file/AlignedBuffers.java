@@ -16,6 +16,12 @@ import io.netty.buffer.PooledByteBufAllocator;
  * 4096 is always safe).
  */
 public final class AlignedBuffers {
+    /**
+     * The alignment netty-aio uses for {@code O_DIRECT} buffers, positions and chunk sizes: 4096, a multiple of
+     * every common device's logical block size. The one place this number is written.
+     */
+    public static final int DIRECT_ALIGNMENT = 4096;
+
     private AlignedBuffers() {
     }
 

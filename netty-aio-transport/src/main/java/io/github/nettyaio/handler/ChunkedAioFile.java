@@ -152,7 +152,7 @@ public final class ChunkedAioFile implements ChunkedInput<ByteBuf> {
      * The alignment of offsets, chunk sizes and read lengths for files opened with
      * {@link io.github.nettyaio.sys.AioOpenOption#DIRECT}: 4096 (safe for every common device).
      */
-    public static final int DIRECT_ALIGNMENT = 4096;
+    public static final int DIRECT_ALIGNMENT = AlignedBuffers.DIRECT_ALIGNMENT;
     /** {@link #endOffset} before the open of an input of {@link #open} without a length. */
     private static final long UNKNOWN = -1;
 
