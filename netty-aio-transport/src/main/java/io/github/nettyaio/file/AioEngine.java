@@ -5,7 +5,10 @@
 package io.github.nettyaio.file;
 
 /**
- * How an {@link AioFile} does its I/O. {@link AioFile#engine()} reports the one actually used.
+ * How an {@link AioFile} does its I/O. {@link AioFile#engine()} reports the one actually used; whatever the
+ * engine, futures complete on the file's event loop. It is critical to ask for an explicit engine only where the
+ * platform and loop can run it: {@link AioFile#open} otherwise throws {@link UnsupportedOperationException}
+ * naming why, where {@link #AUTO} would have picked one that runs.
  */
 public enum AioEngine {
     /**

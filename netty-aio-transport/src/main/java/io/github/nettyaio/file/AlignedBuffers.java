@@ -13,7 +13,8 @@ import io.netty.buffer.PooledByteBufAllocator;
  * Direct {@link ByteBuf}s whose memory starts at an aligned address, for files opened with
  * {@link io.github.nettyaio.sys.AioOpenOption#DIRECT} ({@code O_DIRECT}), which needs buffer addresses, file
  * positions and lengths aligned to the device's logical block size (512 or 4096 bytes on most devices;
- * 4096 is always safe).
+ * 4096 is always safe). Any thread may allocate. It is critical to align the file position and the length too:
+ * an aligned buffer alone does not make an {@code O_DIRECT} request valid (the kernel answers {@code EINVAL}).
  */
 public final class AlignedBuffers {
     /**

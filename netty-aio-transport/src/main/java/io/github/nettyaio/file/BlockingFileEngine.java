@@ -19,10 +19,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link AioEngine#BLOCKING}: {@code pread}/{@code pwrite}/{@code preadv}/{@code pwritev}/{@code fsync}/{@code fdatasync} on a process-wide
- * bounded pool of daemon threads ({@code -Dio.github.nettyaio.blockingThreads}, default
- * {@code max(2, cores)}), each completion handed back to the file's loop. The last resort, and the baseline
- * the other engines are measured against.
+ * {@link AioEngine#BLOCKING}: {@code pread}/{@code pwrite}/{@code preadv}/{@code pwritev}/{@code fsync}/
+ * {@code fdatasync} on a process-wide bounded pool of daemon threads ({@code -Dio.github.nettyaio.blockingThreads},
+ * default {@code max(2, cores)}); the last resort, and the baseline the other engines are measured against.
+ * Completions run on the file's loop, or on the pool thread once that loop is gone; errors arrive as
+ * {@code -errno}. It is critical that nothing waits on the pool from the pool: it is bounded and shared by every
+ * file.
  */
 final class BlockingFileEngine implements FileEngine {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(BlockingFileEngine.class);

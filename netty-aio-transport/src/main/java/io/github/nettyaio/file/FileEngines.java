@@ -13,7 +13,11 @@ import io.netty.channel.uring.IoUringIoHandle;
 
 import java.io.IOException;
 
-/** Which engine runs where: {@link AioEngine#AUTO}'s choice and the checks for explicit requests. */
+/**
+ * Which engine runs where: {@link AioEngine#AUTO}'s choice and the checks for explicit requests, answered on any
+ * thread; an engine the platform or loop can't run is refused with {@link UnsupportedOperationException} saying
+ * why. It is critical to call {@link #create} on the loop's thread unless {@link #createsOnAnyThread} allows it.
+ */
 final class FileEngines {
     private FileEngines() {
     }

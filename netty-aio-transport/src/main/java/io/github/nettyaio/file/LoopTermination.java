@@ -9,7 +9,8 @@ import io.netty.util.concurrent.FutureListener;
 
 /**
  * Listens for an event loop's termination where the loop can terminate: an {@code EmbeddedChannel}'s loop
- * never does, and its {@code terminationFuture()} throws {@link UnsupportedOperationException}.
+ * never does, and its {@code terminationFuture()} throws {@link UnsupportedOperationException}. Listeners run on
+ * the thread the termination future notifies from, never on the terminated loop.
  */
 final class LoopTermination {
     private LoopTermination() {

@@ -217,7 +217,8 @@ class AioFileRetryTest {
                 long elapsed = System.nanoTime() - start;
                 ErrnoException e = assertInstanceOf(ErrnoException.class, r.cause());
                 assertEquals("EAGAIN", e.errnoName());
-                assertEquals(AioFile.RETRY_LIMIT + 1, engine.calls.get(), "the first try and every retry");
+                assertEquals(OutstandingOperations.RETRY_LIMIT + 1, engine.calls.get(),
+                        "the first try and every retry");
                 // The back-off adds up to about 1.93 s (7 doublings from 50 us, then 10 ms each): retries that
                 // did not wait would be done in milliseconds.
                 assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(1500), "backed off: " + elapsed / 1000_000 + " ms");
