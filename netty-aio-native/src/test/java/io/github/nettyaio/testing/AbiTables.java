@@ -213,7 +213,8 @@ public final class AbiTables {
         return constants.getOrDefault(platform, Map.of()).get(name);
     }
 
-    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset, long size) {
+    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset,
+                              long size) {
         long[] row = table.get(key);
         if (row == null) {
             out.add(id + ": " + key + " has no row in layouts.tsv");
