@@ -26,7 +26,7 @@ import java.util.Map;
  * The ABI fact tables ({@code layouts.tsv}, {@code constants.tsv}) among this module's test resources and the
  * comparison of an {@link Abi} against them: {@code abi/} (FreeBSD and glibc, from their headers and checked
  * with cross-compilers; its {@code README.md} says how) and {@code abi-macos/} (macOS, from XNU's headers).
- * Both are read from the test class path, so they work from this module's classes and from its test-jar.
+ * Both are read from the test class path.
  */
 public final class AbiTables {
     /** System property: a directory whose {@code layouts.tsv}/{@code constants.tsv} replace {@code abi/}'s. */
@@ -213,7 +213,8 @@ public final class AbiTables {
         return constants.getOrDefault(platform, Map.of()).get(name);
     }
 
-    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset, long size) {
+    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset,
+                              long size) {
         long[] row = table.get(key);
         if (row == null) {
             out.add(id + ": " + key + " has no row in layouts.tsv");

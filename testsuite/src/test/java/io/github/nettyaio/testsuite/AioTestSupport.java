@@ -8,6 +8,9 @@ import io.github.nettyaio.Aio;
 import io.github.nettyaio.AioSource;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.testing.Loops;
+import io.github.nettyaio.testing.RoundTrips;
+import io.github.nettyaio.testing.TinyTmpfs;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
@@ -15,27 +18,35 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Shared loops and the submit → ready → result round trip the integration tests use. */
+/**
+ * Shared loops (one per {@link LoopType}, made on first use) and the submit → ready → result round trip of an
+ * {@link AioSource} that the integration tests use; the bounded waits are {@link Loops}'. Round trips complete
+ * their futures on the loop; the waits block the test thread at most {@link #TIMEOUT_SECONDS}.
+ *
+ * <p>It is critical that each test class calls {@link #shutdownAll()} after its tests: the loops are shared
+ * within a class, and one left running keeps its descriptors for the next class's checks.
+ */
 final class AioTestSupport {
-    static final long TIMEOUT_SECONDS = 10;
+    /** How long each wait here waits at most ({@link Loops#TIMEOUT_SECONDS}). */
+    static final long TIMEOUT_SECONDS = Loops.TIMEOUT_SECONDS;
     private static final Map<LoopType, IoEventLoopGroup> GROUPS = new EnumMap<>(LoopType.class);
 
     /** Submits a source (on the loop thread). */
     interface Submit<S> {
-        void submit(S s) throws IOException;
+        void submit(S source) throws IOException;
     }
 
     /** Reads a source's result (on the loop thread). */
     interface Result<S> {
-        long result(S s) throws IOException;
+        long result(S source) throws IOException;
     }
 
     private AioTestSupport() {
@@ -75,33 +86,27 @@ final class AioTestSupport {
         }
     }
 
+    /** The shared loop of {@code type}, made on first use; any thread. */
     static synchronized IoEventLoop loop(LoopType type) {
         return LoopType.loop(GROUPS.computeIfAbsent(type, t -> t.newGroup(1)));
     }
 
+    /** Shuts down every shared loop and waits for them; the test thread. */
     static synchronized void shutdownAll() {
-        for (IoEventLoopGroup g : GROUPS.values()) {
-            g.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        for (IoEventLoopGroup group : GROUPS.values()) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
         GROUPS.clear();
     }
 
-    /** {@code n} random bytes. */
+    /** {@code n} random bytes ({@link RoundTrips#random}). */
     static byte[] random(int n) {
-        byte[] b = new byte[n];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
-        return b;
+        return RoundTrips.random(n);
     }
 
-    static <T> T onLoop(IoEventLoop loop, Callable<T> c) throws Exception {
-        try {
-            return loop.submit(c).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception) {
-                throw (Exception) e.getCause();
-            }
-            throw e;
-        }
+    /** Runs {@code task} on {@code loop} and returns its result ({@link Loops#onLoop}: bounded, unwrapped). */
+    static <T> T onLoop(IoEventLoop loop, Callable<T> task) throws Exception {
+        return Loops.onLoop(loop, task);
     }
 
     /**
@@ -117,21 +122,21 @@ final class AioTestSupport {
             try {
                 aio = lio ? Aio.newForLio(loop, source) : Aio.newForAio(loop, source);
                 submit.submit(source);
-            } catch (Throwable t) {
-                result.setFailure(t);
+            } catch (Throwable failed) {
+                result.setFailure(failed);
                 return;
             }
-            aio.ready().addListener(f -> {
+            aio.ready().addListener(ready -> {
                 try {
                     if (!loop.inEventLoop()) {
                         throw new AssertionError("completion ran on " + Thread.currentThread().getName());
                     }
-                    if (!f.isSuccess()) {
-                        throw f.cause();
+                    if (!ready.isSuccess()) {
+                        throw ready.cause();
                     }
                     result.setSuccess(reap.result(source));
-                } catch (Throwable t) {
-                    result.tryFailure(t);
+                } catch (Throwable failed) {
+                    result.tryFailure(failed);
                 } finally {
                     aio.close();
                 }
@@ -145,22 +150,12 @@ final class AioTestSupport {
      * returns it; unmounted by {@code close()}. Skips the calling test (JUnit assumption) where mounting is not
      * permitted (it needs root).
      */
-    static io.github.nettyaio.testing.TinyTmpfs tinyTmpfs(java.nio.file.Path parent, String name)
-            throws Exception {
-        return io.github.nettyaio.testing.TinyTmpfs.mount(parent, name);
+    static TinyTmpfs tinyTmpfs(Path parent, String name) throws Exception {
+        return TinyTmpfs.mount(parent, name);
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        if (!f.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            throw new AssertionError("future did not complete in " + TIMEOUT_SECONDS + " s: " + f);
-        }
-        if (!f.isSuccess()) {
-            Throwable t = f.cause();
-            if (t instanceof Exception) {
-                throw (Exception) t;
-            }
-            throw new AssertionError(t);
-        }
-        return f.getNow();
+    /** Waits for {@code future} and returns its value ({@link Loops#await}: bounded, the cause unwrapped). */
+    static <T> T await(Future<T> future) throws Exception {
+        return Loops.await(future);
     }
 }

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.netty.channel.IoEventLoopGroup;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * What the pipeline tests (real sockets, real files) share: a temporary directory, a descriptor count around each
  * test (after the once-per-process loops, rings and threads exist, and once closed sockets are really closed), and
- * the shutdown of the socket and file loops after the class.
+ * the shutdown of the socket and file loops after the class. Its callbacks run on JUnit's test thread; a leaked
+ * descriptor fails the test with an {@link AssertionError} naming it.
+ *
+ * <p>It is critical that a subclass makes its own groups through {@link #ownGroup}, not directly: a group this base
+ * does not know of is not shut down before the count, and its descriptors show up as leaks.
  */
 abstract class PipelineTestBase {
     @TempDir
@@ -56,8 +58,8 @@ abstract class PipelineTestBase {
 
     @AfterEach
     void noFdLeak() throws Exception {
-        for (IoEventLoopGroup g : ownGroups) {
-            g.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        for (IoEventLoopGroup group : ownGroups) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
         ownGroups.clear();
         SocketSupport.settle(fdsBefore);

@@ -7,6 +7,7 @@ package io.github.nettyaio.testsuite;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.testing.FdCount;
+import io.github.nettyaio.testing.RoundTrips;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +39,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -46,7 +46,11 @@ import java.util.stream.Stream;
 /**
  * Real TCP sockets on 127.0.0.1 for the pipeline tests: the socket channel classes of each {@link LoopType},
  * one single-threaded socket group per type (server, accepted and client channels all share its loop), and a
- * client that collects every byte it receives.
+ * client that collects every byte it receives. Channel callbacks run on the socket group's loop; the helpers
+ * that wait block the test thread, bounded like {@link AioTestSupport}'s.
+ *
+ * <p>It is critical to call {@link #shutdownAll()} after a class ({@link PipelineTestBase} does): the socket groups
+ * are shared by a class's tests.
  */
 final class SocketSupport {
     private static final Map<LoopType, IoEventLoopGroup> GROUPS = new EnumMap<>(LoopType.class);
@@ -154,12 +158,12 @@ final class SocketSupport {
         for (LoopType t : LoopType.available()) {
             for (boolean same : new boolean[] {true, false}) {
                 for (AioEngine e : ENGINES) {
-                    try (AioFile f = AioFile.open(fileLoop(t, same), file, e, StandardOpenOption.READ)) {
-                        ByteBuf b = Unpooled.directBuffer(1);
+                    try (AioFile warm = AioFile.open(fileLoop(t, same), file, e, StandardOpenOption.READ)) {
+                        ByteBuf buffer = Unpooled.directBuffer(1);
                         try {
-                            AioTestSupport.await(f.read(b, 0));
+                            AioTestSupport.await(warm.read(buffer, 0));
                         } finally {
-                            b.release();
+                            buffer.release();
                         }
                     }
                 }
@@ -167,10 +171,9 @@ final class SocketSupport {
         }
     }
 
+    /** {@code n} random bytes ({@link RoundTrips#random}). */
     static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
+        return RoundTrips.random(n);
     }
 
     /** A channel initializer running {@code init} on each new channel. */
@@ -218,13 +221,13 @@ final class SocketSupport {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf b = (ByteBuf) msg;
+            ByteBuf buf = (ByteBuf) msg;
             try {
-                byte[] a = new byte[b.readableBytes()];
-                b.readBytes(a);
-                bytes.write(a, 0, a.length);
+                byte[] copy = new byte[buf.readableBytes()];
+                buf.readBytes(copy);
+                bytes.write(copy, 0, copy.length);
             } finally {
-                b.release();
+                buf.release();
             }
         }
 

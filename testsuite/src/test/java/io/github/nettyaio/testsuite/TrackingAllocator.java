@@ -21,7 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A channel allocator (set with {@code ChannelOption.ALLOCATOR}) that remembers every direct buffer it
- * handed out, so a test can assert that each one was released, independently of garbage collection.
+ * handed out, so a test can assert that each one was released, independently of garbage collection. Allocates
+ * on any thread; the checks run on the test thread and fail with {@link AssertionError}.
+ *
+ * <p>It is critical to check only after every completion has reached its handler
+ * ({@link #assertAllReleasedAfterClosing} waits for that): a buffer still in flight is not yet a leak.
  */
 final class TrackingAllocator extends AbstractByteBufAllocator {
     private final Queue<ByteBuf> direct = new ConcurrentLinkedQueue<>();
@@ -42,9 +46,9 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
-        direct.add(b);
-        return b;
+        ByteBuf buffer = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+        direct.add(buffer);
+        return buffer;
     }
 
     /** How many direct buffers were allocated. */
@@ -66,9 +70,9 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         AioTestSupport.await(file.closeAsync());
         for (int i = 0; i < 2; i++) {
             AioTestSupport.onLoop(file.eventLoop(), () -> null);
-            for (EventLoop l : loops) {
-                if (!l.isShuttingDown()) {
-                    AioTestSupport.onLoop((IoEventLoop) l, () -> null);
+            for (EventLoop loop : loops) {
+                if (!loop.isShuttingDown()) {
+                    AioTestSupport.onLoop((IoEventLoop) loop, () -> null);
                 }
             }
         }
@@ -79,9 +83,9 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
     /** Descriptions of the direct buffers not released yet. */
     List<String> unreleased() {
         List<String> out = new ArrayList<>();
-        for (ByteBuf b : direct) {
-            if (b.refCnt() != 0) {
-                out.add(b + " refCnt=" + b.refCnt());
+        for (ByteBuf buffer : direct) {
+            if (buffer.refCnt() != 0) {
+                out.add(buffer + " refCnt=" + buffer.refCnt());
             }
         }
         return out;

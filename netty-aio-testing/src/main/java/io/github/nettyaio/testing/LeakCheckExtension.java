@@ -20,9 +20,14 @@ import java.util.List;
  *
  * <p>Leak detection is driven by garbage collection: after each class this asks for a GC and then
  * allocates and releases a few tracked buffers, which makes the detector poll its reference queue. A leak
- * whose reference is enqueued later is caught after a later class.
+ * whose reference is enqueued later is caught after a later class. Runs on JUnit's thread after each class and
+ * fails it with an {@link AssertionError} listing the leaks.
+ *
+ * <p>It is critical that Surefire runs with {@code -Dio.netty.leakDetection.level=paranoid} and installs
+ * {@link RecordingLeakDetector}: without them no leak is recorded, so this check fails every class instead.
  */
 public final class LeakCheckExtension implements AfterAllCallback {
+    /** Fails the finished class when leaks were reported (on JUnit's thread); see the class description. */
     @Override
     public void afterAll(ExtensionContext context) {
         if (!(ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID)) {
@@ -42,10 +47,10 @@ public final class LeakCheckExtension implements AfterAllCallback {
 
     private static void poke() {
         for (int i = 0; i < 4; i++) {
-            ByteBuf a = UnpooledByteBufAllocator.DEFAULT.directBuffer(8);
-            a.release();
-            ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(8);
-            b.release();
+            ByteBuf unpooled = UnpooledByteBufAllocator.DEFAULT.directBuffer(8);
+            unpooled.release();
+            ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+            pooled.release();
         }
     }
 }

@@ -27,6 +27,10 @@ import java.util.TreeMap;
  * life of the process. And the JDK's own socket pair for closing channels ({@code FileDispatcherImpl}'s
  * pre-close descriptor), made on the first use of a {@code FileChannel} (e.g. by {@code Files.write}) and kept
  * for the life of the process, is made before any snapshot: its first use inside a test is no leak.
+ * Runs on the calling thread; a failure to list the directory is thrown as {@link UncheckedIOException}.
+ *
+ * <p>It is critical to take the snapshot a test compares against only after the once-per-process descriptors
+ * (loops, rings, the engines' threads) exist: otherwise their first creation shows up as a leak.
  */
 public final class FdCount {
     private static final Path PROC_FD = Paths.get("/proc/self/fd");
@@ -36,15 +40,15 @@ public final class FdCount {
     static {
         try (java.nio.channels.FileChannel ignored = java.nio.channels.FileChannel.open(Paths.get("/dev/null"))) {
             // opened for the JDK's lazily made descriptors only
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
         }
     }
 
     private FdCount() {
     }
 
-    /** Whether {@code /proc/self/fd} exists. */
+    /** Whether {@code /proc/self/fd} exists; any thread. */
     public static boolean supported() {
         return Files.isDirectory(PROC_FD);
     }
@@ -52,21 +56,21 @@ public final class FdCount {
     /** The open descriptors and what they point to, jars excluded. */
     public static Map<Integer, String> snapshot() {
         Map<Integer, String> fds = new TreeMap<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(PROC_FD)) {
-            for (Path p : s) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC_FD)) {
+            for (Path entry : entries) {
                 String target;
                 try {
-                    target = Files.readSymbolicLink(p).toString();
-                } catch (IOException e) {
+                    target = Files.readSymbolicLink(entry).toString();
+                } catch (IOException closed) {
                     continue; // closed meanwhile, or the directory stream's own fd
                 }
                 if (!target.endsWith(".jar") && !target.matches("/proc/\\d+/fd")
                         && !target.startsWith("/sys/fs/cgroup/") && !LIBFFI_EXEC.matcher(target).matches()) {
-                    fds.put(Integer.parseInt(p.getFileName().toString()), target);
+                    fds.put(Integer.parseInt(entry.getFileName().toString()), target);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
         }
         return fds;
     }
@@ -79,9 +83,9 @@ public final class FdCount {
     /** Descriptors open now that were not in {@code before}, as {@code "fd -> target"}. */
     public static List<String> openedSince(Map<Integer, String> before) {
         List<String> out = new ArrayList<>();
-        for (Map.Entry<Integer, String> e : snapshot().entrySet()) {
-            if (!e.getValue().equals(before.get(e.getKey()))) {
-                out.add(e.getKey() + " -> " + e.getValue());
+        for (Map.Entry<Integer, String> fd : snapshot().entrySet()) {
+            if (!fd.getValue().equals(before.get(fd.getKey()))) {
+                out.add(fd.getKey() + " -> " + fd.getValue());
             }
         }
         return out;

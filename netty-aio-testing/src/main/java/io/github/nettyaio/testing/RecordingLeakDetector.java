@@ -20,7 +20,10 @@ import java.util.function.Predicate;
  * by a {@code touch(}{@link #DELIBERATE_LEAK_HINT}{@code )}, is recorded like any other (that test drains it with
  * {@link #drainDeliberate()}; left undrained, it fails the build as any leak does) but not logged as Netty's
  * {@code SEVERE: LEAK}: a single line on standard output says that the deliberate leak was detected. Every other
- * leak is logged by Netty's detector as usual.
+ * leak is logged by Netty's detector as usual. Leaks are reported on whichever thread polls the detector's
+ * queue; the record is synchronized, read from any thread.
+ *
+ * <p>It is critical that a test leaking on purpose drains its leak: left recorded, it fails the class.
  */
 public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     /**
@@ -67,11 +70,11 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     public static List<String> drain(Predicate<String> which) {
         synchronized (LEAKS) {
             List<String> taken = new ArrayList<>();
-            for (Iterator<String> i = LEAKS.iterator(); i.hasNext(); ) {
-                String leak = i.next();
+            for (Iterator<String> leaks = LEAKS.iterator(); leaks.hasNext(); ) {
+                String leak = leaks.next();
                 if (which.test(leak)) {
                     taken.add(leak);
-                    i.remove();
+                    leaks.remove();
                 }
             }
             return taken;

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A 1 MiB tmpfs mounted for a test (a real {@code ENOSPC}), unmounted by {@link #close()}. Mounting needs root:
- * where it is refused, {@link #mount} skips the calling test with a JUnit assumption saying so.
+ * where it is refused, {@link #mount} skips the calling test with a JUnit assumption saying so. Everything runs
+ * on the calling thread and waits for {@code mount}/{@code umount}.
+ *
+ * <p>It is critical to close it (try-with-resources): a mount left behind outlives the test's directory.
  */
 public final class TinyTmpfs implements AutoCloseable {
     private static final int TIMEOUT_SECONDS = 30;
@@ -26,7 +29,11 @@ public final class TinyTmpfs implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Mounts a 1 MiB tmpfs on a new directory {@code name} under {@code parent}. */
+    /**
+     * Mounts a 1 MiB tmpfs on a new directory {@code name} under {@code parent}.
+     *
+     * @throws Exception when the directory can't be made or {@code mount} can't be started
+     */
     public static TinyTmpfs mount(Path parent, String name) throws Exception {
         Path mnt = Files.createDirectory(parent.resolve(name));
         String failed = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.toString());
@@ -34,6 +41,7 @@ public final class TinyTmpfs implements AutoCloseable {
         return new TinyTmpfs(mnt);
     }
 
+    /** Unmounts it; throws {@link AssertionError} when {@code umount} fails. */
     @Override
     public void close() throws Exception {
         String failed = run("umount", dir.toString());
@@ -44,15 +52,15 @@ public final class TinyTmpfs implements AutoCloseable {
 
     /** Runs a command; null when it succeeded, else its exit status and output. */
     public static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (InputStream out = p.getInputStream(); OutputStream in = p.getOutputStream();
-             InputStream err = p.getErrorStream()) {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (InputStream out = process.getInputStream(); OutputStream in = process.getOutputStream();
+             InputStream err = process.getErrorStream()) {
             String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
                 return "timed out: " + output;
             }
-            return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
+            return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output;
         }
     }
 }
