@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.testsuite;
 
+import io.github.nettyaio.testing.DirectIo;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.file.AlignedBuffers;
@@ -682,13 +683,8 @@ class AioFileTest {
     void directIoWithAlignedBuffers(AioEngine engine, LoopType type) throws Exception {
         byte[] data = random(64 * 1024);
         Path p = Files.write(dir.resolve("direct.bin"), data);
-        AioFile f;
-        try {
-            f = open(engine, type, p, READ, io.github.nettyaio.sys.AioOpenOption.DIRECT);
-        } catch (IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
-            return;
-        }
+        DirectIo.assumeSupported(p);
+        AioFile f = open(engine, type, p, READ, io.github.nettyaio.sys.AioOpenOption.DIRECT);
         try {
             ByteBuf dst = AlignedBuffers.allocate(4096, 8192);
             try {
@@ -735,13 +731,8 @@ class AioFileTest {
     @MethodSource("engines")
     void directIoMisalignmentIsEinvalNamingTheAlignment(AioEngine engine, LoopType type) throws Exception {
         Path p = Files.write(dir.resolve("misaligned.bin"), random(4 * 4096));
-        AioFile f;
-        try {
-            f = open(engine, type, p, READ, WRITE, io.github.nettyaio.sys.AioOpenOption.DIRECT);
-        } catch (IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
-            return;
-        }
+        DirectIo.assumeSupported(p);
+        AioFile f = open(engine, type, p, READ, WRITE, io.github.nettyaio.sys.AioOpenOption.DIRECT);
         try {
             int align = io.github.nettyaio.sys.PosixFiles.directIoAlignment(f.fd());
             org.junit.jupiter.api.Assumptions.assumeTrue(align > 1,
