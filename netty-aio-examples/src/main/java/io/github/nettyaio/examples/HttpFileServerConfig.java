@@ -273,7 +273,7 @@ public final class HttpFileServerConfig {
         return this;
     }
 
-    /** Threads of the {@link DiskExecutor} (default 4). */
+    /** Threads for open, stat, listings and renames ({@code HttpFileService.Builder.diskThreads}; default 4). */
     public HttpFileServerConfig diskThreads(int diskThreads) {
         this.diskThreads = diskThreads;
         return this;

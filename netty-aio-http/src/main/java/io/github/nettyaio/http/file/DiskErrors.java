@@ -2,9 +2,8 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
-import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.ErrnoException;
 
 import java.nio.file.FileSystemException;
@@ -18,6 +17,8 @@ import java.util.Map;
  * these errnos only as {@code strerror} text). Pure computation: any thread.
  */
 final class DiskErrors {
+    /** {@code ENOSPC}: the same on every platform. */
+    private static final int ENOSPC = 28;
     /** {@code EDQUOT} on Linux (every architecture but MIPS, where it is 1133). */
     private static final int EDQUOT = 122;
     /** {@code ENAMETOOLONG} on Linux. */
@@ -28,7 +29,7 @@ final class DiskErrors {
 
     /** Whether {@code t} (or a cause or suppressed exception of it) says the file system is full. */
     static boolean isOutOfSpace(Throwable t) {
-        return find(t, Errno.ENOSPC, "No space left on device") || find(t, EDQUOT, "Disk quota exceeded");
+        return find(t, ENOSPC, "No space left on device") || find(t, EDQUOT, "Disk quota exceeded");
     }
 
     /** Whether {@code t} (or a cause of it) says a file name or path is too long. */
