@@ -6,10 +6,13 @@ package io.github.nettyaio.http.file;
 
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.http.LoopWarmUp;
+import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.PosixFiles;
 import io.netty.channel.ChannelHandler;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -208,8 +211,9 @@ public final class HttpFileService implements AutoCloseable {
         }
 
         /**
-         * Resolves the root to its real path, starts the disk threads and warms up date and log formatting
-         * ({@link LoopWarmUp}). Blocks: call off the event loops.
+         * Resolves the root to its real path, starts the disk threads and warms up what the first request would
+         * otherwise load: date and log formatting ({@link LoopWarmUp}) and the native layer files are opened
+         * with (the root is opened and closed once). Blocks: call off the event loops.
          *
          * @throws IOException the root doesn't exist or is not a directory
          *                     ({@link java.nio.file.NoSuchFileException})
@@ -217,6 +221,11 @@ public final class HttpFileService implements AutoCloseable {
         public HttpFileService build() throws IOException {
             ServedDirectory dir = new ServedDirectory(root, new Visibility(hiddenFiles));
             LoopWarmUp.warmUp();
+            try (PosixFileDescriptor opened = PosixFiles.open(dir.root(), StandardOpenOption.READ)) {
+                // nothing to read: opening bound the ABI and libc, which the first request would load otherwise
+            } catch (IOException | RuntimeException unreadable) {
+                // a root that can't be opened for reading can still serve the files below it
+            }
             FileBodies bodies = chunkedFile ? FileBodies.chunkedFile() : FileBodies.aio(engine);
             AccessLog log = new AccessLog(accessLog != null ? accessLog : line -> { });
             DiskExecutor disk = new DiskExecutor(diskThreads);
