@@ -10,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.IoEventLoop;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,15 +30,16 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Answers the {@code GET}s and {@code HEAD}s of one connection for its {@link HttpFileHandler}: finds what the
  * path names on the {@link DiskExecutor} (a file opened and checked, a listing made, or a redirect to the
- * directory form), then sends it from the event loop: the file (or the one {@link ByteRange} asked for, or
- * {@code 416}) through {@code ChunkedWriteHandler}, a listing as HTML ({@code 403} when listings are off).
+ * directory form), then sends it from the event loop: {@code 304}/{@code 412} when the request's preconditions
+ * say so ({@link Validators}), else the file (or the one {@link ByteRange} asked for, or {@code 416}) through
+ * {@code ChunkedWriteHandler}, with {@code ETag} and {@code Last-Modified}; a listing as HTML ({@code 403} when
+ * listings are off).
  * Confined to the channel's event loop; failures are answered with {@link Responses#statusFor}.
  */
 final class FileGet {
@@ -59,7 +59,7 @@ final class FileGet {
     /** What a GET names, found on the disk pool. */
     private static final class Found {
         FileBodies.Opened file;
-        long lastModified;
+        Validators validators;
         String listing;
         boolean redirect;
     }
@@ -89,7 +89,7 @@ final class FileGet {
                 if (path.isDirectoryForm()) {
                     throw new NotDirectoryException(path.toString());
                 }
-                f.lastModified = a.lastModifiedTime().toMillis();
+                f.validators = Validators.of(real, a);
                 // Refuse a file swapped between the checks above and the open (a link out, another file).
                 f.file = files.bodies.open(real, loop, fd -> files.dir.verifyOpened(fd, a, path));
             } else {
@@ -128,16 +128,26 @@ final class FileGet {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, html.length);
             handler.send(e, r, false);
         } else {
-            sendFile(e, path, found.file, found.lastModified);
+            sendFile(e, path, found.file, found.validators);
         }
     }
 
-    private void sendFile(Exchange e, RequestPath path, FileBodies.Opened file, long lastModifiedMillis) {
+    private void sendFile(Exchange e, RequestPath path, FileBodies.Opened file, Validators validators) {
         long size = file.size();
-        String lastModified = DateFormatter.format(new Date(lastModifiedMillis));
+        HttpResponseStatus precondition = validators.evaluate(e.headers);
+        if (precondition != null) {
+            file.close();
+            // 304 and 412 carry no body; a 304's length is the one a 200 would have had.
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, precondition);
+            r.headers().set(HttpHeaderNames.ETAG, validators.etag())
+                    .set(HttpHeaderNames.LAST_MODIFIED, validators.lastModified())
+                    .set(HttpHeaderNames.CONTENT_LENGTH, precondition == HttpResponseStatus.NOT_MODIFIED ? size : 0);
+            handler.send(e, r, false);
+            return;
+        }
         String rangeHeader = e.headers.get(HttpHeaderNames.RANGE);
         String ifRange = e.headers.get(HttpHeaderNames.IF_RANGE);
-        if (ifRange != null && !ifRange.trim().equals(lastModified)) {
+        if (ifRange != null && !validators.ifRangeHolds(ifRange)) {
             rangeHeader = null; // the client's copy is stale: send it all
         }
         ByteRange range = ByteRange.parse(rangeHeader, size);
@@ -153,7 +163,8 @@ final class FileGet {
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, range.length())
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType(path))
-                .set(HttpHeaderNames.LAST_MODIFIED, lastModified)
+                .set(HttpHeaderNames.LAST_MODIFIED, validators.lastModified())
+                .set(HttpHeaderNames.ETAG, validators.etag())
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
         if (partial) {
             r.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange());
