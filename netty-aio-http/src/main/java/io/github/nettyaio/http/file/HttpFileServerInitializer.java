@@ -71,9 +71,8 @@ public final class HttpFileServerInitializer extends ChannelInitializer<Channel>
     }
 
     /**
-     * Adds the handlers to {@code ch}'s pipeline, in the order above; public so that a subclass-free initializer
-     * of your own can call it and then add handlers. Runs on the caller's thread (Netty calls it on the channel's
-     * event loop).
+     * Adds the handlers to {@code ch}'s pipeline, in the order above; public so that an initializer of your own
+     * can call it and then add handlers. Runs on the caller's thread (Netty calls it on the channel's event loop).
      */
     @Override
     public void initChannel(Channel ch) {

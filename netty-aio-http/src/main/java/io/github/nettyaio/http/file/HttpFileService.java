@@ -18,12 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Serves one directory over HTTP/1.1 in any Netty 4.2 pipeline: {@code GET}/{@code HEAD} with single byte ranges
- * and {@code Last-Modified}, optional HTML listings and {@code PUT} uploads (atomic: temporary file, sync,
- * rename), {@code 403} for paths leaving the directory, {@code 404} for hidden names and over-long segments,
- * {@code 414} for over-long paths, {@code 507} on a full disk. Bodies are read by {@code ChunkedAioFile}, so they
- * pass through TLS; {@code open}, {@code stat}, listings and renames run on the service's own disk threads: no
- * event loop ever waits for the disk. Handlers answer on their channel's event loop; a failure becomes a status.
+ * Serves one directory over HTTP/1.1 in any Netty 4.2 pipeline: {@code GET}/{@code HEAD} with single byte ranges,
+ * a strong {@code ETag}, {@code Last-Modified} and conditional requests ({@code 304}, {@code 412}); optional HTML
+ * listings and {@code PUT} uploads (atomic: temporary file, sync, rename); {@code 403} for paths leaving the
+ * directory, {@code 404} for hidden names and over-long segments, {@code 414} for over-long paths, {@code 507} on
+ * a full disk. Bodies are read by {@code ChunkedAioFile} (TLS works); {@code open}, {@code stat}, listings and
+ * renames run on the service's disk threads: no event loop waits for the disk. Handlers answer on their
+ * channel's event loop; a failure becomes a status.
  *
  * <p>Made by {@link #builder(Path)}; one service is shared by all connections and ports. It is critical that each
  * connection gets its own {@link #newHandler()}, behind {@code HttpServerCodec}, {@code HttpServerKeepAliveHandler}
