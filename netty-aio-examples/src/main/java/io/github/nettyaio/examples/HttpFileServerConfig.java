@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
+ * Above 400 lines because each of its two dozen flags has a usage line, a parser case, a setter and a getter.
  * The settings of an {@link HttpFileServer}, from the command line ({@link #parse}) or set in code (chained
  * setters, like Netty's bootstraps). Not thread-safe; {@link HttpFileServer#start} takes a snapshot.
  */
