@@ -9,6 +9,8 @@ import io.github.nettyaio.http.HttpConnectionLimiter;
 import io.github.nettyaio.http.HttpServerLimits;
 import io.github.nettyaio.http.LoopWarmUp;
 import io.github.nettyaio.http.LoopWatchdog;
+import io.github.nettyaio.http.file.HttpFileServerInitializer;
+import io.github.nettyaio.http.file.HttpFileService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoopGroup;
@@ -28,13 +30,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * A static file server over HTTP and HTTPS built on netty-aio: {@code GET}/{@code HEAD} with single byte
- * ranges, HTML directory listings, {@code PUT} uploads, one access-log line per request. File bodies stream
- * through {@code ChunkedWriteHandler} from {@link io.github.nettyaio.handler.ChunkedAioFile} (asynchronous reads
- * completing on the connection's event loop: TLS works, which a {@code FileRegion} can't), or with
- * {@code --chunked-file} from Netty's blocking {@code ChunkedFile} for comparison; uploads go through
- * {@link io.github.nettyaio.handler.AioFileWriteHandler}. No event loop waits for the disk: {@code open},
- * {@code stat}, {@code realpath}, listings and renames run on a small {@link DiskExecutor}.
+ * A static file server over HTTP and HTTPS: a command-line {@code main} over netty-aio-http's
+ * {@link HttpFileService} (serving, listings, uploads) and {@link HttpFileServerInitializer} (the pipeline, with
+ * its limits), on one or two ports. {@code GET}/{@code HEAD} with single byte ranges, HTML directory listings,
+ * {@code PUT} uploads, one access-log line per request. File bodies stream through {@code ChunkedWriteHandler}
+ * from {@link io.github.nettyaio.handler.ChunkedAioFile} (asynchronous reads completing on the connection's event
+ * loop: TLS works, which a {@code FileRegion} can't), or with {@code --chunked-file} from Netty's blocking
+ * {@code ChunkedFile} for comparison; uploads go through {@link io.github.nettyaio.handler.AioFileWriteHandler}.
+ * No event loop waits for the disk: {@code open}, {@code stat}, {@code realpath}, listings and renames run on the
+ * service's disk threads.
  *
  * <p>From the command line ({@link HttpFileServerConfig#USAGE} lists the flags):
  * <pre>java -jar netty-aio-examples/target/netty-aio-examples.jar --dir /srv/files --http-port 8080</pre>
@@ -47,8 +51,7 @@ import java.util.function.BiConsumer;
  * <p>Requests whose decoded, normalised path leaves the served directory ({@code ..}, {@code %2e%2e}, symbolic
  * links to outside) get {@code 403}. Names starting with {@code .} (such as {@code .git}) are hidden unless
  * {@code --show-hidden}: not listed, {@code 404}; temporary upload files ({@code .name.<random>.upload}) always
- * are ({@link Visibility}). Several ranges in one {@code Range} header are answered with the whole file
- * ({@code 200}), see {@link ByteRange}.
+ * are. Several ranges in one {@code Range} header are answered with the whole file ({@code 200}).
  *
  * <p>Uploads are on by default (the default address is {@code 127.0.0.1}; {@link #describe()} warns when they
  * are on for a non-loopback address), refused with {@code --read-only} ({@code 405}), and limited to
@@ -74,9 +77,7 @@ public final class HttpFileServer implements AutoCloseable {
     private final Transport transport;
     private final IoEventLoopGroup boss;
     private final IoEventLoopGroup workers;
-    private final DiskExecutor disk;
-    private final ServedDirectory dir;
-    private final FileBodies bodies;
+    private final HttpFileService service;
     private final TlsCredentials tls;
     /** The temporary directory of samples served when the config names none (deleted by close), else null. */
     private final SampleDirectory samples;
@@ -97,26 +98,45 @@ public final class HttpFileServer implements AutoCloseable {
         }
         this.samples = config.dir() == null ? SampleDirectory.create() : null;
         try {
-            this.dir = new ServedDirectory(samples != null ? samples.root() : config.dir(),
-                    new Visibility(config.showHidden()));
-            this.bodies = config.chunkedFile() ? FileBodies.chunkedFile() : FileBodies.aio(config.engine());
-            if (config.httpsPort() < 0) {
-                this.tls = null;
-            } else if (config.tls() != null) {
-                this.tls = config.tls();
-            } else if (config.keyStore() != null) {
-                this.tls = TlsCredentials.load(config.keyStore(), config.keyStorePassword());
-            } else {
-                this.tls = TlsCredentials.selfSigned();
-            }
+            this.service = HttpFileService.builder(samples != null ? samples.root() : config.dir())
+                    .uploads(!config.readOnly())
+                    .listings(true)
+                    .hiddenFiles(config.showHidden())
+                    .maxUploadSize(config.maxUploadBytes())
+                    .engine(config.engine())
+                    .chunkedFile(config.chunkedFile())
+                    .diskThreads(config.diskThreads())
+                    .idleTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
+                    .accessLog(config.accessLog())
+                    .build();
         } catch (Exception | Error e) {
             deleteSamples();
             throw e;
         }
-        this.disk = new DiskExecutor(config.diskThreads());
+        try {
+            this.tls = credentials(config);
+        } catch (Exception | Error e) {
+            service.close();
+            deleteSamples();
+            throw e;
+        }
         this.boss = transport.newGroup(1);
         this.workers = transport.newGroup(config.threads());
         this.watchdog = new LoopWatchdog(onLoopDeath).watch(boss).watch(workers);
+    }
+
+    /** The HTTPS credentials {@code config} names, made or loaded; null without HTTPS. Blocks. */
+    private static TlsCredentials credentials(HttpFileServerConfig config) throws Exception {
+        if (config.httpsPort() < 0) {
+            return null;
+        }
+        if (config.tls() != null) {
+            return config.tls();
+        }
+        if (config.keyStore() != null) {
+            return TlsCredentials.load(config.keyStore(), config.keyStorePassword());
+        }
+        return TlsCredentials.selfSigned();
     }
 
     /**
@@ -154,25 +174,22 @@ public final class HttpFileServer implements AutoCloseable {
     }
 
     private void bind() throws Exception {
-        FileService files = new FileService(dir, disk, bodies, config.engine(), new AccessLog(config.accessLog()),
-                config.idleTimeoutSeconds(), config.maxUploadBytes(), config.readOnly());
         HttpServerLimits limits = config.limits();
         HttpConnectionLimiter connections = limits.newConnectionLimiter(); // one cap for both ports
         if (config.httpPort() >= 0) {
-            httpPort = bind(config.httpPort(), null, files, limits, connections);
+            httpPort = bind(config.httpPort(), null, limits, connections);
         }
         if (tls != null) {
-            httpsPort = bind(config.httpsPort(), tls.newServerContext(), files, limits, connections);
+            httpsPort = bind(config.httpsPort(), tls.newServerContext(), limits, connections);
         }
     }
 
-    private int bind(int port, SslContext ssl, FileService files, HttpServerLimits limits,
-                     HttpConnectionLimiter connections) throws InterruptedException {
+    private int bind(int port, SslContext ssl, HttpServerLimits limits, HttpConnectionLimiter connections) throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannelClass())
                 .handler(new AcceptBackoff())
-                .childHandler(new HttpFileServerInitializer(ssl, files, limits, connections))
+                .childHandler(new HttpFileServerInitializer(service, ssl, limits, connections))
                 .bind(new InetSocketAddress(config.bindAddress(), port))
                 .sync()
                 .channel();
@@ -200,9 +217,9 @@ public final class HttpFileServer implements AutoCloseable {
         return tls;
     }
 
-    /** The served directory (its root, which names it hides, how many renames it has synced). */
-    public ServedDirectory directory() {
-        return dir;
+    /** The service answering the requests (its root, how many upload renames it has synced). */
+    public HttpFileService directory() {
+        return service;
     }
 
     /** The transport the sockets use. */
@@ -233,12 +250,12 @@ public final class HttpFileServer implements AutoCloseable {
 
     /** A few lines saying what is served where (and {@link #uploadWarning}, if any), as printed at start-up. */
     public String describe() {
-        StringBuilder b = new StringBuilder("HttpFileServer serving ").append(dir.root());
+        StringBuilder b = new StringBuilder("HttpFileServer serving ").append(service.root());
         if (samples != null) {
             b.append("\n  a temporary directory of samples (").append(String.join(", ", SampleDirectory.FILES))
                     .append("), deleted when the server stops; --dir DIR serves DIR instead");
         }
-        b.append("\n  transport ").append(transport.flag()).append(", bodies via ").append(bodies.name());
+        b.append("\n  transport ").append(transport.flag()).append(", bodies via ").append(service.bodyReader());
         String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
         if (httpPort >= 0) {
             b.append("\n  http://").append(host).append(':').append(httpPort).append('/');
@@ -263,7 +280,7 @@ public final class HttpFileServer implements AutoCloseable {
     /**
      * Closes the ports, then waits (a few seconds at most) for the disk threads, and only then closes the
      * connections and waits for the loops: a disk task finishing meanwhile still hands what it opened to a live
-     * loop (and {@link DiskExecutor} closes what a loop refuses). Then deletes the temporary directory of samples,
+     * loop (and the service closes what a loop refuses). Then deletes the temporary directory of samples,
      * if this server made one (with whatever was uploaded into it).
      */
     @Override
@@ -272,7 +289,7 @@ public final class HttpFileServer implements AutoCloseable {
         for (Channel ch : servers) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        disk.close();
+        service.close();
         Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         w.awaitUninterruptibly(10, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
+ * Above 400 lines because each of its two dozen flags has a usage line, a parser case, a setter and a getter.
  * The settings of an {@link HttpFileServer}, from the command line ({@link #parse}) or set in code (chained
  * setters, like Netty's bootstraps). Not thread-safe; {@link HttpFileServer#start} takes a snapshot.
  */
@@ -273,7 +274,7 @@ public final class HttpFileServerConfig {
         return this;
     }
 
-    /** Threads of the {@link DiskExecutor} (default 4). */
+    /** Threads for open, stat, listings and renames ({@code HttpFileService.Builder.diskThreads}; default 4). */
     public HttpFileServerConfig diskThreads(int diskThreads) {
         this.diskThreads = diskThreads;
         return this;

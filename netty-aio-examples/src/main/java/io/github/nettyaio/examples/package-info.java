@@ -5,13 +5,12 @@
 
 /**
  * Example servers built on netty-aio. {@link io.github.nettyaio.examples.HttpFileServer} serves a directory
- * over HTTP and HTTPS with {@link io.github.nettyaio.handler.ChunkedAioFile} bodies and
- * {@link io.github.nettyaio.handler.AioFileWriteHandler} uploads; the other public classes are its parts, usable
- * on their own: {@link io.github.nettyaio.examples.Transport} (NIO/epoll/io_uring choice),
- * {@link io.github.nettyaio.examples.TlsCredentials} (self-signed certificates with keytool),
- * {@link io.github.nettyaio.examples.RequestPath} and {@link io.github.nettyaio.examples.ServedDirectory}
- * (path safety), {@link io.github.nettyaio.examples.Visibility} (hidden names), {@link io.github.nettyaio.examples.ByteRange}, {@link io.github.nettyaio.examples.DirectoryListing},
- * {@link io.github.nettyaio.examples.DiskExecutor}, {@link io.github.nettyaio.examples.FileBodies} and
- * {@link io.github.nettyaio.examples.AccessLog}.
+ * over HTTP and HTTPS from the command line: a thin {@code main} over netty-aio-http's
+ * {@link io.github.nettyaio.http.file.HttpFileService} and
+ * {@link io.github.nettyaio.http.file.HttpFileServerInitializer}. The other public classes are its start-up
+ * parts, usable on their own: {@link io.github.nettyaio.examples.HttpFileServerConfig} (flags),
+ * {@link io.github.nettyaio.examples.Transport} (NIO/epoll/io_uring choice),
+ * {@link io.github.nettyaio.examples.TlsCredentials} (self-signed certificates with keytool); a package-private
+ * {@code SampleDirectory} holds the files served when no directory is given.
  */
 package io.github.nettyaio.examples;

@@ -8,6 +8,7 @@ import io.github.nettyaio.file.AioEngine;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -82,11 +85,14 @@ class BlockHoundTest {
     void reportsBlockingOnALoopOnly() throws Exception {
         LoopBlockHound.install();
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try (DiskExecutor disk = new DiskExecutor(1)) {
-            disk.submit(g.next(), () -> {
+        // A thread like HttpFileService's disk threads: a FastThreadLocalThread of Netty's DefaultThreadFactory
+        // that runs no event loop.
+        ExecutorService disk = Executors.newSingleThreadExecutor(new DefaultThreadFactory("disk", true));
+        try {
+            disk.submit(() -> {
                 Thread.sleep(1);
                 return null;
-            }).sync();
+            }).get(10, TimeUnit.SECONDS);
             assertEquals(List.of(), LoopBlockHound.drain(), "the disk pool may block");
             g.submit(() -> {
                 Thread.sleep(1);
@@ -145,6 +151,7 @@ class BlockHoundTest {
                         cases[i][0] + " on a loop: expected " + want + " reported, saw " + seen);
             }
         } finally {
+            disk.shutdown();
             g.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
         LoopBlockHound.drain();

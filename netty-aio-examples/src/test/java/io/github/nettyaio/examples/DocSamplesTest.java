@@ -58,7 +58,8 @@ class DocSamplesTest {
 
     private static final String IMPORTS = Stream.of(
                     "io.github.nettyaio", "io.github.nettyaio.source", "io.github.nettyaio.file",
-                    "io.github.nettyaio.handler", "io.github.nettyaio.http", "io.github.nettyaio.channel",
+                    "io.github.nettyaio.handler", "io.github.nettyaio.http", "io.github.nettyaio.http.file",
+                    "io.github.nettyaio.channel",
                     "io.github.nettyaio.sys",
                     "io.netty.bootstrap", "io.netty.buffer", "io.netty.channel", "io.netty.channel.unix",
                     "io.netty.channel.socket", "io.netty.channel.socket.nio", "io.netty.channel.nio",

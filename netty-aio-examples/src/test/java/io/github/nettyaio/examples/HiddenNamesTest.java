@@ -128,7 +128,7 @@ class HiddenNamesTest {
                 List<String> temps = new ArrayList<>();
                 try (var names = Files.list(dir)) {
                     names.map(p -> p.getFileName().toString())
-                            .filter(n -> n.startsWith(Visibility.uploadPrefix(name))).forEach(temps::add);
+                            .filter(n -> n.startsWith(TestServers.uploadPrefix(name))).forEach(temps::add);
                 }
                 assertEquals(1, temps.size(), temps.toString());
                 String temp = temps.get(0);

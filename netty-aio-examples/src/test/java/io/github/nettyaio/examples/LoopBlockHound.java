@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * BlockHound set up for the examples' server: every Netty event-loop thread is non-blocking, every other thread
- * (the {@link DiskExecutor}'s {@code disk-N}, netty-aio's {@code netty-aio-blocking} pool, the test's clients) may
+ * (HttpFileService's {@code disk-N}, netty-aio's {@code netty-aio-blocking} pool, the test's clients) may
  * block; the JDK's file reads and writes, {@code java.nio.file} calls and netty-aio's own opening are blocking too.
  * A blocking call on a loop is recorded (with its thread and stack), not thrown: a thrown error on a loop is caught
  * and logged by Netty, the request may still succeed, and a test would not see it. Tests {@link #drain()} the
@@ -71,7 +71,7 @@ final class LoopBlockHound {
      * (the server's boss and worker loops, netty-aio's shared io_uring loop). Asked by BlockHound on the thread
      * itself, the first time it reaches an instrumented method (after the loop set itself up:
      * {@code SingleThreadEventExecutor} runs inside {@code ThreadExecutorMap.apply}); the thread pools of
-     * {@link DiskExecutor} and of netty-aio's blocking engine run no {@code EventLoop}, so they may block.
+     * HttpFileService's disk threads and of netty-aio's blocking engine run no {@code EventLoop}, so they may block.
      */
     static boolean isEventLoopThread(Thread t) {
         return t instanceof FastThreadLocalThread && t == Thread.currentThread()
@@ -81,7 +81,8 @@ final class LoopBlockHound {
     /** Installs BlockHound (once per JVM), or skips the calling test where the JVM can't run it. */
     static synchronized void install() {
         assumeTrue(Boolean.getBoolean("nettyaio.blockhound"),
-                "BlockHound tests run in the `blockhound` surefire execution (-XX:+AllowRedefinitionToAddDeleteMethods)");
+                "BlockHound tests run in the `blockhound` surefire execution"
+                        + " (-XX:+AllowRedefinitionToAddDeleteMethods)");
         if (installed) {
             return;
         }
@@ -106,7 +107,7 @@ final class LoopBlockHound {
         b.markAsBlocking(fd, "pwrite0", "(Ljava/io/FileDescriptor;JIJ)I");
         b.markAsBlocking(fd, "writev0", "(Ljava/io/FileDescriptor;JI)J");
         b.markAsBlocking(fd, "force0", "(Ljava/io/FileDescriptor;Z)I");
-        // Handing a task to a thread pool (DiskExecutor, netty-aio's blocking engine and its deleter) takes the
+        // Handing a task to a thread pool (the disk threads, netty-aio's blocking engine and its deleter) takes the
         // pool's queue lock for a few instructions: under contention that parks briefly, waiting for no I/O (the
         // same as Netty's own addTask allowance below). What the task does runs on the pool, which may block.
         b.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute");

@@ -109,7 +109,7 @@ class NamesAndStorageTest {
 
     private static List<String> tempFiles(Path in) throws Exception {
         try (var names = Files.list(in)) {
-            return names.map(p -> p.getFileName().toString()).filter(Visibility::isUploadTemp).toList();
+            return names.map(p -> p.getFileName().toString()).filter(TestServers::isUploadTemp).toList();
         }
     }
 

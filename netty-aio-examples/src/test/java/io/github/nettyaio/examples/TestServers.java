@@ -34,7 +34,20 @@ final class TestServers {
     private static TlsCredentials tls;
     private static HttpClient client;
 
+    /** The suffix of the server's temporary upload files ({@code .name.<random>.upload}). */
+    static final String UPLOAD_SUFFIX = ".upload";
+
     private TestServers() {
+    }
+
+    /** The prefix of the temporary files of uploads to {@code name}: {@code .name.}. */
+    static String uploadPrefix(String name) {
+        return "." + name + ".";
+    }
+
+    /** Whether {@code name} has the form of a temporary upload file: {@code .} ... {@code .upload}. */
+    static boolean isUploadTemp(String name) {
+        return name.startsWith(".") && name.endsWith(UPLOAD_SUFFIX) && name.length() > UPLOAD_SUFFIX.length() + 1;
     }
 
     /** The certificate every test server uses (made once, with keytool). */

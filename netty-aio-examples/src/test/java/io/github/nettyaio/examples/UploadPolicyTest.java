@@ -74,7 +74,7 @@ class UploadPolicyTest {
 
     private static List<Path> tempFiles() throws Exception {
         try (var names = Files.list(dir)) {
-            return names.filter(n -> n.getFileName().toString().endsWith(Visibility.UPLOAD_SUFFIX)).toList();
+            return names.filter(n -> n.getFileName().toString().endsWith(TestServers.UPLOAD_SUFFIX)).toList();
         }
     }
 

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * disk. Results come back on the event loop that asked; a result the loop can no longer take (it shut down) is
  * given to a clean-up callback instead, so that no opened file is lost.
  */
-public final class DiskExecutor implements AutoCloseable {
+final class DiskExecutor implements AutoCloseable {
     private final ExecutorService pool;
 
     /** A pool of {@code threads} daemon threads named {@code disk-N}. */

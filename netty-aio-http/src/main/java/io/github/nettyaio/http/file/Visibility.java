@@ -2,16 +2,16 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 /**
  * Which names a server serves. Temporary upload files ({@code .name.<random>.upload}, see {@link #uploadPrefix},
  * or {@code .<random>.upload} where the name is too long for that: {@link UploadNames}) are never served nor
- * listed; other names starting with {@code .} (dot-files and dot-directories such as {@code .git}) only with
- * {@code --show-hidden}. A path is served only if every one of its segments is. Pure computation, immutable: any
+ * listed; other names starting with {@code .} (dot-files and dot-directories such as {@code .git}) only when
+ * {@link HttpFileService.Builder#hiddenFiles} shows them. A path is served only if every one of its segments is. Pure computation, immutable: any
  * thread.
  */
-public final class Visibility {
+final class Visibility {
     /** The suffix of temporary upload files. */
     public static final String UPLOAD_SUFFIX = ".upload";
 

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
@@ -29,7 +29,7 @@ import java.nio.file.StandardOpenOption;
  * benchmarks, not for serving). Both produce a {@link ChunkedInput} for {@code ChunkedWriteHandler}, so they work
  * the same over plain HTTP and TLS.
  */
-public abstract class FileBodies {
+abstract class FileBodies {
     /** Bytes per chunk, in both modes (TLS then cuts 16 KiB records from it). */
     public static final int CHUNK_SIZE = 64 * 1024;
 

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Every method but {@link #root()} touches the disk: call them on a blocking thread ({@link DiskExecutor}),
  * never on an event loop.
  */
-public final class ServedDirectory {
+final class ServedDirectory {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(ServedDirectory.class);
     /** Where Linux shows the files a process has open ({@code /proc/self/fd/N} stats the open file itself). */
     private static final Path PROC_FD = Paths.get("/proc/self/fd");

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import java.net.SocketAddress;
 import java.util.Objects;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * {@link Consumer} (standard output for the command line); it is called on the event loops, so it must be
  * thread-safe and fast.
  */
-public final class AccessLog {
+final class AccessLog {
     private final Consumer<String> sink;
 
     /** Writes lines to {@code sink}. */

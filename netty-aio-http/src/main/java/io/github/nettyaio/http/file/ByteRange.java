@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import java.util.Locale;
 
@@ -16,7 +16,7 @@ import java.util.Locale;
  * {@code multipart/byteranges}: the header is ignored and the whole file is sent with {@code 200}, which RFC
  * 9110 allows. So are headers that are malformed or use another unit. Pure computation: any thread.
  */
-public final class ByteRange {
+final class ByteRange {
     /** What {@link #parse} decided. */
     public enum Kind {
         /** Send the whole file ({@code 200}): no header, multiple ranges, or a header to ignore. */

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * {@link Visibility#isUploadTemp} recognises: never listed nor served. Creating touches the disk: call off the
  * event loop.
  */
-public final class UploadNames {
+final class UploadNames {
     /** Bytes a temporary name adds to the target's: two dots, up to 20 random digits and the suffix. */
     static final int OVERHEAD = 2 + 20 + Visibility.UPLOAD_SUFFIX.length();
     private static final FileAttribute<?> MODE =

@@ -2,13 +2,13 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import org.junit.jupiter.api.Test;
 
-import static io.github.nettyaio.examples.ByteRange.Kind.FULL;
-import static io.github.nettyaio.examples.ByteRange.Kind.PARTIAL;
-import static io.github.nettyaio.examples.ByteRange.Kind.UNSATISFIABLE;
+import static io.github.nettyaio.http.file.ByteRange.Kind.FULL;
+import static io.github.nettyaio.http.file.ByteRange.Kind.PARTIAL;
+import static io.github.nettyaio.http.file.ByteRange.Kind.UNSATISFIABLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ByteRangeTest {

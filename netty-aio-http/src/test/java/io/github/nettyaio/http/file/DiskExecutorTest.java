@@ -2,8 +2,9 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
+import io.github.nettyaio.http.testing.TestTransport;
 import io.github.nettyaio.testing.FdCount;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -35,7 +36,7 @@ class DiskExecutorTest {
     @Test
     void aFileOpenedForALoopThatHasShutDownIsClosedNotLost() throws Exception {
         Path file = Files.writeString(dir.resolve("in-flight.txt"), "data");
-        IoEventLoopGroup group = Transport.NIO.newGroup(1);
+        IoEventLoopGroup group = TestTransport.NIO.newGroup(1);
         EventExecutor loop = group.next();
         assertTrue(group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
         Map<Integer, String> before = FdCount.snapshot();
@@ -62,7 +63,7 @@ class DiskExecutorTest {
 
     @Test
     void resultsReachALiveLoopOnItsThread() throws Exception {
-        IoEventLoopGroup group = Transport.NIO.newGroup(1);
+        IoEventLoopGroup group = TestTransport.NIO.newGroup(1);
         try (DiskExecutor disk = new DiskExecutor(1)) {
             EventExecutor loop = group.next();
             AtomicReference<Thread> listenerThread = new AtomicReference<>();

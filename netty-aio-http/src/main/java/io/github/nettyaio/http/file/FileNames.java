@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import io.github.nettyaio.sys.PosixFiles;
 
@@ -24,7 +24,7 @@ import java.nio.file.Path;
  * escapes ({@link RequestPath}) and a listing's links ({@link DirectoryListing}) use the same bytes, so a link
  * fetches the file it lists whatever its name. Pure computation (but {@link #bytes} may stat): any thread.
  */
-public final class FileNames {
+final class FileNames {
     /** The longest file name (one path segment) Linux accepts, in bytes: {@code NAME_MAX}. */
     public static final int NAME_MAX = 255;
     /** The longest path Linux accepts, in bytes including the terminating NUL: {@code PATH_MAX}. */

@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * bytes as they are on the disk ({@link FileNames}), so a name that is not UTF-8 (shown with U+FFFD) still links
  * to its file. Pure computation: any thread.
  */
-public final class DirectoryListing {
+final class DirectoryListing {
     /** One directory entry: its name, whether it is a directory, and its size in bytes (-1 for directories). */
     public static final class Entry {
         private final String name;

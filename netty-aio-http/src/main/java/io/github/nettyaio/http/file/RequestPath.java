@@ -2,7 +2,7 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -28,7 +28,7 @@ import java.util.List;
  * text. Symbolic links are checked later, against the file system ({@link ServedDirectory}). Pure
  * computation: any thread.
  */
-public final class RequestPath {
+final class RequestPath {
     private final List<String> segments;
     private final List<byte[]> rawSegments;
     private final boolean directoryForm;

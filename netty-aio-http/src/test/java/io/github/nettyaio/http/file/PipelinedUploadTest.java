@@ -2,8 +2,10 @@
  * Copyright 2026 The netty-aio Project
  * Licensed under the Apache License, Version 2.0.
  */
-package io.github.nettyaio.examples;
+package io.github.nettyaio.http.file;
 
+import io.github.nettyaio.http.testing.RawHttp;
+import io.github.nettyaio.http.testing.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.github.nettyaio.file.AioEngine;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * In HttpFileServer's real pipeline, an upload whose body arrived before its file was open is stored whole, and
+ * In HttpFileServerInitializer's pipeline, an upload whose body arrived before its file was open is stored whole, and
  * its file opening (its write handler taking up the body) does not resume reading while a pipelined request waits.
  */
 class PipelinedUploadTest {
@@ -42,22 +44,22 @@ class PipelinedUploadTest {
     @Test
     void anOpenedUploadLeavesReadingPausedWhileAPipelinedRequestWaits() throws Exception {
         Files.writeString(dir.resolve("a.txt"), "after the upload");
-        IoEventLoopGroup group = Transport.best().newGroup(1);
+        IoEventLoopGroup group = TestTransport.best().newGroup(1);
         DiskExecutor disk = new DiskExecutor(1); // one thread: the test's tasks order the server's
         FileService files = new FileService(new ServedDirectory(dir), disk, FileBodies.aio(AioEngine.AUTO),
-                AioEngine.AUTO, new AccessLog(line -> { }), 0, 0, false);
+                AioEngine.AUTO, new AccessLog(line -> { }), 0, 0, false, true);
         AtomicReference<Channel> child = new AtomicReference<>();
         CountDownLatch pipelinedSeen = new CountDownLatch(1);
         CountDownLatch gate1 = new CountDownLatch(1);
         CountDownLatch gate2 = new CountDownLatch(1);
         CompletableFuture<Boolean> autoReadAfterOpen = new CompletableFuture<>();
         try {
-            Channel server = new ServerBootstrap().group(group).channel(Transport.best().serverChannelClass())
+            Channel server = new ServerBootstrap().group(group).channel(TestTransport.best().serverChannelClass())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             child.set(ch);
-                            new HttpFileServerInitializer(null, files).initChannel(ch);
+                            new HttpFileServerInitializer(new HttpFileService(files), null).initChannel(ch);
                             // Right before HttpFileHandler: once the GET has passed, it has been queued.
                             ch.pipeline().addBefore("files", "spy", new ChannelInboundHandlerAdapter() {
                                 @Override
@@ -89,7 +91,7 @@ class PipelinedUploadTest {
             });
             try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
                 client.setSoTimeout(20_000);
-                TestServers.send(client, "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                RawHttp.send(client, "PUT /up.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
                         + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertTrue(pipelinedSeen.await(20, TimeUnit.SECONDS));
                 gate1.countDown();
@@ -97,8 +99,8 @@ class PipelinedUploadTest {
                         "reading resumed by the upload while the pipelined GET waits");
                 gate2.countDown();
                 InputStream in = client.getInputStream();
-                assertEquals(201, TestServers.readResponse(in, false).status);
-                TestServers.RawResponse get = TestServers.readResponse(in, false);
+                assertEquals(201, RawHttp.readResponse(in, false).status);
+                RawHttp.RawResponse get = RawHttp.readResponse(in, false);
                 assertEquals("after the upload", new String(get.body, StandardCharsets.UTF_8));
                 assertTrue(child.get().eventLoop().submit(() -> child.get().config().isAutoRead())
                         .get(20, TimeUnit.SECONDS), "reading is on again once nothing waits");
