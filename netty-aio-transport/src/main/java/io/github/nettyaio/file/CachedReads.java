@@ -63,8 +63,8 @@ final class CachedReads {
         try {
             // A length-0 read of an invalid descriptor: links the call and proves it is there (EBADF).
             return LinuxLib.Preadv2.preadv2(-1, 0, 0, 0, LinuxLib.Preadv2.RWF_NOWAIT) == -1;
-        } catch (LinkageError | RuntimeException e) {
-            logger.debug("preadv2 unavailable: every shared-ring read goes to the ring", e);
+        } catch (LinkageError | RuntimeException failure) {
+            logger.debug("preadv2 unavailable: every shared-ring read goes to the ring", failure);
             return false;
         }
     }
@@ -96,13 +96,13 @@ final class CachedReads {
         if (unsupported) {
             return NOT_NOW;
         }
-        long n = LinuxLib.Preadv2.preadv2(fd, iov, iovcnt, position, LinuxLib.Preadv2.RWF_NOWAIT);
-        if (n >= 0) {
-            return n;
+        long result = LinuxLib.Preadv2.preadv2(fd, iov, iovcnt, position, LinuxLib.Preadv2.RWF_NOWAIT);
+        if (result >= 0) {
+            return result;
         }
         int errno = LibC.errno();
-        AbiConstants c = Platform.abi().constants();
-        if (errno == c.EOPNOTSUPP || errno == c.ENOSYS || errno == Errno.EPERM) {
+        AbiConstants constants = Platform.abi().constants();
+        if (errno == constants.EOPNOTSUPP || errno == constants.ENOSYS || errno == Errno.EPERM) {
             // This file system (or kernel) can't, or a seccomp filter forbids the call: don't ask again.
             unsupported = true;
             logger.debug("preadv2(RWF_NOWAIT) refused (errno {}) on fd {}: its reads go to the ring", errno, fd);
@@ -112,10 +112,10 @@ final class CachedReads {
 
     /** Frees the iovec. On the file's loop, once no read runs any more. */
     void close() {
-        long a = iov;
+        long address = iov;
         iov = 0;
-        if (a != 0) {
-            NativeMemory.free(a);
+        if (address != 0) {
+            NativeMemory.free(address);
         }
     }
 
