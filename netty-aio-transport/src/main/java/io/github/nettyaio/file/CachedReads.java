@@ -19,14 +19,15 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 /**
  * Reads of one buffered file that the page cache can serve at once, done right on the calling (file's) loop with
  * {@code preadv2(..., RWF_NOWAIT)}, which never waits for the disk: it copies what is cached or fails with
- * {@code EAGAIN}. For a file on the shared io_uring ring (a caller on an NIO or epoll loop) this saves the two
- * thread hand-overs a ring read costs, which for page-cache hits cost more than the read itself. Anything this
- * can't do at once (not cached, not supported by the file system, any error) is left to the ring, which then
- * reports it as it always does.
+ * {@code EAGAIN}. For a file on a shared io_uring ring this saves the two thread hand-overs of a ring read, which
+ * for page-cache hits cost more than the read itself. Confined to the file's loop; never throws: anything it
+ * can't do at once (not cached, not supported by the file system, any error) returns {@link #NOT_NOW}, and the
+ * ring then does the read and reports it as it always does. On by default on Linux; {@value #PROPERTY}{@code
+ * =false} turns it off. A file system without non-blocking buffered reads (tmpfs as of Linux 6.18) answers
+ * {@code EOPNOTSUPP} once, after which this file's reads all go to the ring.
  *
- * <p>One instance per file, confined to the file's loop. On by default on Linux; the system property
- * {@value #PROPERTY}{@code =false} turns it off. A file system without non-blocking buffered reads (tmpfs as of
- * Linux 6.18) answers {@code EOPNOTSUPP} once, after which this file's reads all go to the ring.
+ * <p>It is critical that a read be tried here only while nothing of the file is on the ring: done at once, it
+ * would otherwise overtake a write (or read) issued before it.
  */
 final class CachedReads {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CachedReads.class);

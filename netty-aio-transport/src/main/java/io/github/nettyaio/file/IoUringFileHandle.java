@@ -58,20 +58,13 @@ final class IoUringFileHandle implements IoUringIoHandle {
     private final IoEventLoop ringLoop;
     private final Delivery delivery;
     private final IoUringSubmissionPacer pacer;
-    /**
-     * The registration (wrapper) from {@code register}; set before any submission by {@link #registerNow}, or (a
-     * file on its own ring opened off its loop, or a shared ring at its first hand-over) by {@link #registered}.
-     */
+    /** From {@code register}: by {@link #registerNow} before any submission, else by {@link #registered}. */
     private volatile IoRegistration registration;
-    /**
-     * While a registration started off the loop is pending: the submissions made meanwhile, in order (null
-     * otherwise). Set by {@link #registerLater} before the registration task is queued; then ring-thread only.
-     */
+    /** While a registration is pending: the submissions made meanwhile, in order (else null); ring thread. */
     private List<IoUringOps.Queued> unregistered;
     /**
-     * The engine was closed (on the file's loop, or any thread once it has shut down): a registration
-     * completing afterwards is cancelled. Volatile like {@link #registration}: whichever of close and
-     * registration comes second sees the other and cancels (cancel is idempotent).
+     * The file was closed: a registration completing afterwards is cancelled. Volatile like {@link #registration}:
+     * whichever of close and registration comes second sees the other and cancels (cancel is idempotent).
      */
     private volatile boolean fileClosed;
     /** Shared ring: {@link #ensureRegistered} ran (ring thread only). */
@@ -91,11 +84,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
     /** Run when operations are stranded (see {@link FileEngine#whenAbandoned}). */
     private volatile Runnable strandedListener;
 
-    /**
-     * @param ringLoop    the loop whose ring this handle registers with
-     * @param submitChunk the pacing chunk ({@link IoUringSubmissionPacer#chunkFor})
-     * @param delivery    where completions go: {@link #ON_THIS_THREAD}, or a shared ring's hand-back
-     */
+    /** {@code delivery}: {@link #ON_THIS_THREAD}, or a shared ring's hand-back; {@code submitChunk}: the pacing. */
     IoUringFileHandle(IoEventLoop ringLoop, int submitChunk, Delivery delivery) {
         this.ringLoop = ringLoop;
         this.delivery = delivery;
@@ -116,7 +105,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
         return pacer;
     }
 
-    /** Any thread: whether the handle is registered with its ring (a shared ring registers lazily). */
+    /** Any thread: whether the handle is registered with its ring. */
     boolean isRegistered() {
         return registration != null;
     }
@@ -129,8 +118,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
     /**
      * On the ring's thread: registers with the ring now.
      *
-     * @throws IllegalStateException the registration failed (e.g. the loop is shutting down), or did not complete
-     *                               within the call
+     * @throws IllegalStateException the registration failed (e.g. the loop is shutting down) or did not complete
      */
     void registerNow() {
         Future<IoRegistration> future = ringLoop.register(this);
@@ -152,9 +140,8 @@ final class IoUringFileHandle implements IoUringIoHandle {
     }
 
     /**
-     * Off the ring's thread: registers in a task of the ring's loop. Submissions made before it completes wait,
-     * in order, and go out when it does (or report {@code -ECANCELED} if it fails). Call before the ring's loop
-     * can see this handle: the field set here is ordered before the task that reads it.
+     * Off the ring's thread, before its loop can see this handle: registers in a task of the ring's loop; what is
+     * submitted meanwhile waits, in order, and goes out when it completes (or reports {@code -ECANCELED}).
      *
      * @throws java.util.concurrent.RejectedExecutionException the ring's loop is shut down
      */
@@ -163,19 +150,13 @@ final class IoUringFileHandle implements IoUringIoHandle {
         ringLoop.execute(() -> registered(ringLoop.register(this)));
     }
 
-    /**
-     * Shared ring, on the ring thread: a batch handed over from the file's loop; registers the handle with the
-     * first one, then paces the batch.
-     */
+    /** Shared ring, on the ring thread: paces a batch handed over, registering the handle with the first one. */
     void submitHandedOver(List<IoUringOps.Queued> batch) {
         ensureRegistered();
         pacer.submitHandedOver(batch);
     }
 
-    /**
-     * On the ring thread, from the pacer: takes a slot and submits the SQE; reports at once (with nothing
-     * submitted) if it can't. Waits for a registration still pending.
-     */
+    /** Ring thread, from the pacer: takes a slot and submits the SQE, or reports at once if it can't. */
     void submit(byte opcode, int fd, long offset, long address, int length, int opFlags,
                 FileEngine.Completion done) {
         IoRegistration reg = registration;
@@ -215,9 +196,8 @@ final class IoUringFileHandle implements IoUringIoHandle {
     }
 
     /**
-     * Shared ring, on the ring thread, at every hand-over: registers the handle the first time. Register on the
-     * loop's own thread completes within the call, so {@link #registered} runs at once and the hand-over's
-     * submissions find the registration (or, if it failed, report {@code -ECANCELED}).
+     * Shared ring, on the ring thread, at every hand-over: registers the handle the first time. On the loop's own
+     * thread that completes within the call, so the hand-over's submissions find the registration (or its failure).
      */
     private void ensureRegistered() {
         if (registrationStarted) {
@@ -238,10 +218,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
         future.addListener(this::registered);
     }
 
-    /**
-     * Logs why the registration failed: at debug while the ring's loop shuts down (every file then fails
-     * its operations with {@code ECANCELED}, as expected), else at warn, as nothing else names the cause.
-     */
+    /** Logs why the registration failed: at debug while the ring's loop shuts down (as expected), else at warn. */
     private void registrationFailed(Throwable cause) {
         if (ringLoop.isShuttingDown()) {
             logger.debug("Registering with io_uring loop {} failed", ringLoop, cause);
@@ -251,10 +228,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
         }
     }
 
-    /**
-     * On the ring thread, once a registration started off the loop completed: submits what waited for it,
-     * or (it failed: the loop is shutting down) reports those operations cancelled.
-     */
+    /** On the ring thread, once a registration completed: submits what waited for it (cancelled if it failed). */
     private void registered(Future<? super IoRegistration> future) {
         List<IoUringOps.Queued> waiting = unregistered;
         unregistered = null;
@@ -368,9 +342,8 @@ final class IoUringFileHandle implements IoUringIoHandle {
     }
 
     /**
-     * The engine, when the file is closed (on the file's loop, or any thread once it has shut down): cancels the
-     * registration (thread-safe; Netty removes it once the last outstanding completion arrived), now or, for one
-     * still pending, as soon as it completes. Never throws.
+     * The file was closed (its loop, or any thread once that is gone): cancels the registration now or, if pending,
+     * once it completes; Netty removes it after the last outstanding completion. Thread-safe; never throws.
      */
     void fileClosed() {
         fileClosed = true;
@@ -385,12 +358,10 @@ final class IoUringFileHandle implements IoUringIoHandle {
     }
 
     /**
-     * After the ring's loop terminated (any thread): reports cancelled what the kernel never saw, and warns about
-     * the stranded operations, those that never completed. It pins their completions (hence the buffers and
-     * descriptors they hold) in {@link #STRANDED} for the life of the process: the kernel may still be finishing
-     * them after the ring closed (its exit work waits for them), and no completion will ever say when. Leaking is
-     * the only safe choice, and pinning makes the leak deliberate rather than something the garbage collector and
-     * the leak detector later stumble on. Then runs the {@link #whenStranded} listener.
+     * After the ring's loop terminated (any thread): reports cancelled what the kernel never saw; warns about the
+     * stranded operations and pins their completions (and the memory they hold) in {@link #STRANDED}, since the
+     * kernel may still finish them and no completion will say when: a deliberate leak, not one for the garbage
+     * collector and the leak detector to stumble on. Then runs the {@link #whenStranded} listener.
      */
     void ringTerminated() {
         List<IoUringOps.Queued> never = unregistered;

@@ -6,6 +6,7 @@ package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.PosixFileDescriptor;
 import io.github.nettyaio.sys.PosixFiles;
+import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.internal.LibC;
 import io.github.nettyaio.sys.internal.LinuxLib;
 import io.github.nettyaio.sys.internal.NativeMemory;
@@ -55,13 +56,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link IoUringFileEngine} on an io_uring file loop (the loop's own ring) and on an NIO file loop (the shared
- * ring, completions hopping back): transfers, syncs, errors, many operations in flight, cancellation, and
- * the abandonment rules at ring shutdown. Every completion must run on the file's loop.
+ * ring, completions hopping back): transfers, syncs, errors, many operations in flight, pacing, cancellation,
+ * cached reads, and operations in flight at ring shutdown. Every completion must run on the file's loop.
  */
 class IoUringFileEngineTest {
     private static final long TIMEOUT_SECONDS = 10;
-    private static final int ECANCELED = 125;
-    private static final int EBADF = 9;
+    private static final int ECANCELED = Errno.LINUX_ECANCELED;
+    private static final int EBADF = Errno.EBADF;
 
     @TempDir
     Path dir;
