@@ -19,14 +19,15 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 /**
  * Reads of one buffered file that the page cache can serve at once, done right on the calling (file's) loop with
  * {@code preadv2(..., RWF_NOWAIT)}, which never waits for the disk: it copies what is cached or fails with
- * {@code EAGAIN}. For a file on the shared io_uring ring (a caller on an NIO or epoll loop) this saves the two
- * thread hand-overs a ring read costs, which for page-cache hits cost more than the read itself. Anything this
- * can't do at once (not cached, not supported by the file system, any error) is left to the ring, which then
- * reports it as it always does.
+ * {@code EAGAIN}. For a file on a shared io_uring ring this saves the two thread hand-overs of a ring read, which
+ * for page-cache hits cost more than the read itself. Confined to the file's loop; never throws: anything it
+ * can't do at once (not cached, not supported by the file system, any error) returns {@link #NOT_NOW}, and the
+ * ring then does the read and reports it as it always does. On by default on Linux; {@value #PROPERTY}{@code
+ * =false} turns it off. A file system without non-blocking buffered reads (tmpfs as of Linux 6.18) answers
+ * {@code EOPNOTSUPP} once, after which this file's reads all go to the ring.
  *
- * <p>One instance per file, confined to the file's loop. On by default on Linux; the system property
- * {@value #PROPERTY}{@code =false} turns it off. A file system without non-blocking buffered reads (tmpfs as of
- * Linux 6.18) answers {@code EOPNOTSUPP} once, after which this file's reads all go to the ring.
+ * <p>It is critical that a read be tried here only while nothing of the file is on the ring: done at once, it
+ * would otherwise overtake a write (or read) issued before it.
  */
 final class CachedReads {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(CachedReads.class);
@@ -63,8 +64,8 @@ final class CachedReads {
         try {
             // A length-0 read of an invalid descriptor: links the call and proves it is there (EBADF).
             return LinuxLib.Preadv2.preadv2(-1, 0, 0, 0, LinuxLib.Preadv2.RWF_NOWAIT) == -1;
-        } catch (LinkageError | RuntimeException e) {
-            logger.debug("preadv2 unavailable: every shared-ring read goes to the ring", e);
+        } catch (LinkageError | RuntimeException failure) {
+            logger.debug("preadv2 unavailable: every shared-ring read goes to the ring", failure);
             return false;
         }
     }
@@ -96,13 +97,13 @@ final class CachedReads {
         if (unsupported) {
             return NOT_NOW;
         }
-        long n = LinuxLib.Preadv2.preadv2(fd, iov, iovcnt, position, LinuxLib.Preadv2.RWF_NOWAIT);
-        if (n >= 0) {
-            return n;
+        long result = LinuxLib.Preadv2.preadv2(fd, iov, iovcnt, position, LinuxLib.Preadv2.RWF_NOWAIT);
+        if (result >= 0) {
+            return result;
         }
         int errno = LibC.errno();
-        AbiConstants c = Platform.abi().constants();
-        if (errno == c.EOPNOTSUPP || errno == c.ENOSYS || errno == Errno.EPERM) {
+        AbiConstants constants = Platform.abi().constants();
+        if (errno == constants.EOPNOTSUPP || errno == constants.ENOSYS || errno == Errno.EPERM) {
             // This file system (or kernel) can't, or a seccomp filter forbids the call: don't ask again.
             unsupported = true;
             logger.debug("preadv2(RWF_NOWAIT) refused (errno {}) on fd {}: its reads go to the ring", errno, fd);
@@ -112,10 +113,10 @@ final class CachedReads {
 
     /** Frees the iovec. On the file's loop, once no read runs any more. */
     void close() {
-        long a = iov;
+        long address = iov;
         iov = 0;
-        if (a != 0) {
-            NativeMemory.free(a);
+        if (address != 0) {
+            NativeMemory.free(address);
         }
     }
 

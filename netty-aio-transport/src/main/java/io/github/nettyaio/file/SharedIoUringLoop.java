@@ -15,7 +15,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * The process-wide io_uring event loop group that {@link IoUringFileEngine} uses for files whose own loop is
  * not an io_uring loop (NIO, epoll, ...). Created on first use with {@code -Dio.github.nettyaio.sharedRingThreads}
  * daemon threads (default 1) named {@code netty-aio-uring-*}; never shut down (its daemon threads don't keep
- * the JVM alive). Each of its loops owns one ring; a file's engine is registered on one of them, round-robin.
+ * the JVM alive). Each of its loops owns one ring; a file's handle is registered on one of them, round-robin, and
+ * reached through an {@link IoUringHandOver}.
+ *
+ * <p>It is critical that nothing shut this group down: files of every loop share it, and their operations in
+ * flight would be stranded.
  */
 final class SharedIoUringLoop {
     /** System property: the number of shared ring threads (default 1). */
