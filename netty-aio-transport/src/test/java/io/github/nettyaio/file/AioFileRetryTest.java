@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.file;
 
+import io.github.nettyaio.testing.RoundTrips;
 import io.github.nettyaio.sys.internal.AbiConstants;
 import io.github.nettyaio.sys.ErrnoException;
 import io.github.nettyaio.sys.internal.Platform;
@@ -163,11 +164,6 @@ class AioFileRetryTest {
         return f.getNow();
     }
 
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
 
     /**
      * Refusals reported within the submitting call are retried from a fresh stack (a recursive retry would grow
@@ -176,7 +172,7 @@ class AioFileRetryTest {
      */
     @Test
     void refusedSubmissionsAreRetriedWithoutRecursion() throws Exception {
-        byte[] data = random(5000);
+        byte[] data = RoundTrips.random(5000);
         Path p = Files.write(dir.resolve("retry.bin"), new byte[5000]);
         for (long refusal : new long[] {-C.EAGAIN, -C.EINTR}) {
             FaultyEngine engine = new FaultyEngine(refusal, 40, 0, 0);
@@ -206,7 +202,7 @@ class AioFileRetryTest {
     /** A refusal that never ends fails the operation with EAGAIN (after about 2 s), its indices unmoved. */
     @Test
     void aRefusalThatNeverEndsFailsWithEagain() throws Exception {
-        Path p = Files.write(dir.resolve("full.bin"), random(100));
+        Path p = Files.write(dir.resolve("full.bin"), RoundTrips.random(100));
         FaultyEngine engine = new FaultyEngine(-C.EAGAIN, Integer.MAX_VALUE, 0, 0);
         try (AioFile f = open(p, engine)) {
             ByteBuf dst = Unpooled.directBuffer(100);
@@ -233,7 +229,7 @@ class AioFileRetryTest {
     /** A close issued while an operation backs off waits for it: the retry then succeeds, and the close after it. */
     @Test
     void closeDuringABackOffLetsTheOperationFinish() throws Exception {
-        byte[] data = random(3000);
+        byte[] data = RoundTrips.random(3000);
         Path p = Files.write(dir.resolve("close.bin"), data);
         FaultyEngine engine = new FaultyEngine(-C.EAGAIN, 30, 0, 0);
         AioFile f = open(p, engine);
@@ -258,7 +254,7 @@ class AioFileRetryTest {
     void loopShutdownDuringABackOffFailsAndReleases() throws Exception {
         IoEventLoopGroup own = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         IoEventLoop ownLoop = (IoEventLoop) own.next();
-        Path p = Files.write(dir.resolve("dying.bin"), random(100));
+        Path p = Files.write(dir.resolve("dying.bin"), RoundTrips.random(100));
         FaultyEngine engine = new FaultyEngine(ownLoop, -C.EAGAIN, Integer.MAX_VALUE, 0, 0);
         AioFile f = open(p, engine);
         ByteBuf dst = Unpooled.directBuffer(100);
@@ -283,7 +279,7 @@ class AioFileRetryTest {
      */
     @Test
     void aLaterStepFailingMovesNoIndex() throws Exception {
-        Path p = Files.write(dir.resolve("steps.bin"), random(5000));
+        Path p = Files.write(dir.resolve("steps.bin"), RoundTrips.random(5000));
         try (AioFile f = open(p, new FaultyEngine(0, 0, 3, -C.EIO))) {
             ByteBuf dst = Unpooled.directBuffer(5000).writeZero(7);
             try {
@@ -297,8 +293,8 @@ class AioFileRetryTest {
             }
         }
         try (AioFile f = open(p, new FaultyEngine(0, 0, 2, -C.EIO))) {
-            ByteBuf src = Unpooled.directBuffer(3000).writeBytes(random(3000)).readerIndex(5);
-            ByteBuf[] srcs = {Unpooled.wrappedBuffer(random(1500)), src};
+            ByteBuf src = Unpooled.directBuffer(3000).writeBytes(RoundTrips.random(3000)).readerIndex(5);
+            ByteBuf[] srcs = {Unpooled.wrappedBuffer(RoundTrips.random(1500)), src};
             try {
                 Future<Long> w = f.write(srcs, 0);                         // 1000, then EIO
                 assertTrue(w.await(30, TimeUnit.SECONDS));

@@ -5,6 +5,7 @@
 package io.github.nettyaio.testsuite;
 
 import io.github.nettyaio.testing.DirectIo;
+import io.github.nettyaio.testing.Loops;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.file.AlignedBuffers;
@@ -123,19 +124,6 @@ class AioFileTest {
         return f;
     }
 
-    /** Awaits {@code f} and checks that its listeners ran on {@code loop}. */
-    private static <T> T onLoop(IoEventLoop loop, Future<T> f) throws Exception {
-        AtomicReference<Boolean> onLoop = new AtomicReference<>();
-        CountDownLatch ran = new CountDownLatch(1);
-        f.addListener(x -> {
-            onLoop.set(loop.inEventLoop());
-            ran.countDown();
-        });
-        T v = await(f);
-        assertTrue(ran.await(10, TimeUnit.SECONDS));
-        assertTrue(onLoop.get(), "completion must run on the file's event loop");
-        return v;
-    }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("engines")
@@ -153,7 +141,7 @@ class AioFileTest {
                 ByteBuf src = r.nextBoolean() ? Unpooled.wrappedBuffer(data)
                         : PooledByteBufAllocator.DEFAULT.directBuffer(len).writeBytes(data);
                 try {
-                    assertEquals(len, (int) onLoop(f.eventLoop(), f.write(src, off)));
+                    assertEquals(len, (int) Loops.awaitOnLoop(f.eventLoop(), f.write(src, off)));
                     assertFalse(src.isReadable(), "reader index advanced by the bytes written");
                 } finally {
                     src.release();
@@ -171,7 +159,7 @@ class AioFileTest {
                 int off = r.nextInt(size - len);
                 ByteBuf dst = r.nextBoolean() ? Unpooled.buffer(len) : Unpooled.directBuffer(len);
                 try {
-                    int n = onLoop(f.eventLoop(), f.readFully(dst, off));
+                    int n = Loops.awaitOnLoop(f.eventLoop(), f.readFully(dst, off));
                     assertEquals(len, n);
                     assertArrayEquals(Arrays.copyOfRange(model, off, off + len), ByteBufUtil.getBytes(dst));
                 } finally {
@@ -219,7 +207,7 @@ class AioFileTest {
             comp.addComponent(true, Unpooled.wrappedBuffer(b));
             ByteBuf[] srcs = {Unpooled.directBuffer().writeBytes(a), comp, Unpooled.wrappedBuffer(c)};
             try {
-                assertEquals(a.length + b.length + c.length, (long) onLoop(f.eventLoop(), f.write(srcs, 100)));
+                assertEquals(a.length + b.length + c.length, (long) Loops.awaitOnLoop(f.eventLoop(), f.write(srcs, 100)));
                 for (ByteBuf s : srcs) {
                     assertFalse(s.isReadable());
                 }
@@ -230,7 +218,7 @@ class AioFileTest {
             }
             ByteBuf[] dsts = {Unpooled.buffer(50), Unpooled.directBuffer(5000), Unpooled.directBuffer(20_000)};
             try {
-                long n = onLoop(f.eventLoop(), f.read(dsts, 100));
+                long n = Loops.awaitOnLoop(f.eventLoop(), f.read(dsts, 100));
                 assertTrue(n > 0 && n <= a.length + b.length + c.length, "read " + n);
                 byte[] all = new byte[a.length + b.length + c.length];
                 System.arraycopy(a, 0, all, 0, a.length);
@@ -277,7 +265,7 @@ class AioFileTest {
             for (ByteBuf b : srcs) {
                 b.release(); // the library holds its own references until the kernel is done
             }
-            assertEquals(data.length, (long) onLoop(f.eventLoop(), w));
+            assertEquals(data.length, (long) Loops.awaitOnLoop(f.eventLoop(), w));
             assertArrayEquals(data, Arrays.copyOfRange(Files.readAllBytes(p), 7, 7 + data.length));
 
             CompositeByteBuf into = Unpooled.compositeBuffer();
@@ -286,7 +274,7 @@ class AioFileTest {
             assertEquals(196_731, into.writableBytes());
             ByteBuf single = Unpooled.directBuffer(1000, 1000);
             try {
-                long n = onLoop(f.eventLoop(), f.read(new ByteBuf[] {single, into}, 7));
+                long n = Loops.awaitOnLoop(f.eventLoop(), f.read(new ByteBuf[] {single, into}, 7));
                 assertTrue(n > 0 && n <= data.length, "read " + n);
                 byte[] back = new byte[(int) n];
                 int k = single.readableBytes();
@@ -294,7 +282,7 @@ class AioFileTest {
                 into.readBytes(back, k, (int) n - k);
                 assertArrayEquals(Arrays.copyOfRange(data, 0, (int) n), back);
                 into.clear();
-                assertEquals(data.length, (int) onLoop(f.eventLoop(), f.readFully(into, 7)),
+                assertEquals(data.length, (int) Loops.awaitOnLoop(f.eventLoop(), f.readFully(into, 7)),
                         "a composite destination is read into fully");
                 assertArrayEquals(data, ByteBufUtil.getBytes(into));
             } finally {
@@ -315,8 +303,8 @@ class AioFileTest {
             } finally {
                 src.release();
             }
-            assertEquals(null, onLoop(f.eventLoop(), f.sync()));
-            assertEquals(null, onLoop(f.eventLoop(), f.syncData()));
+            assertEquals(null, Loops.awaitOnLoop(f.eventLoop(), f.sync()));
+            assertEquals(null, Loops.awaitOnLoop(f.eventLoop(), f.syncData()));
         }
         assertEquals(4096, Files.size(p));
     }
@@ -568,7 +556,7 @@ class AioFileTest {
                 assertTrue(cancelled <= 32, "only the ones asked to cancel may be cancelled");
                 ByteBuf again = Unpooled.directBuffer(100);
                 try {
-                    assertEquals(100, (int) onLoop(f.eventLoop(), f.readFully(again, 5)));
+                    assertEquals(100, (int) Loops.awaitOnLoop(f.eventLoop(), f.readFully(again, 5)));
                     assertArrayEquals(Arrays.copyOfRange(data, 5, 105), ByteBufUtil.getBytes(again));
                 } finally {
                     again.release();
@@ -699,7 +687,7 @@ class AioFileTest {
                 byte[] twoPages = random(2 * 4096);
                 ByteBuf heap = Unpooled.wrappedBuffer(twoPages);
                 try {
-                    assertEquals(twoPages.length, (int) onLoop(g.eventLoop(), g.write(heap, 4096)));
+                    assertEquals(twoPages.length, (int) Loops.awaitOnLoop(g.eventLoop(), g.write(heap, 4096)));
                     assertArrayEquals(twoPages, Arrays.copyOfRange(Files.readAllBytes(w), 4096, 3 * 4096));
                 } finally {
                     heap.release();
