@@ -33,12 +33,10 @@ import java.util.Set;
  * {@link AioFileWriteComplete} fires and {@link #completion()} succeeds. Reading is held while too many bytes are
  * in flight ({@link #waterMark()}). netty-codec-http is optional: without it, only {@code ByteBuf}s are written.
  *
- * <p>The file is given ({@link #AioFileWriteHandler(AioFile, long)}), opened by the handler itself
- * ({@link #open(Path, OpenOption...)}, {@link #builder(Path, OpenOption...)}: asynchronously, on the channel's
- * event loop, when the handler is added), or handed over as a {@link Future} that completes with it
- * ({@link #of(Future)}, {@link #builder(Future)}). Until the file is open the input is held: messages are queued
- * (and count towards the water marks), then written in order. So an upload whose file can only be opened once its
- * request has been seen takes one line, in the handler that sees the request and passes the body on:
+ * <p>The file is given ({@link #AioFileWriteHandler(AioFile, long)}), opened by the handler when it is added
+ * ({@link #open(Path, OpenOption...)}, {@link #builder(Path, OpenOption...)}), or awaited as a {@link Future}
+ * ({@link #of(Future)}, {@link #builder(Future)}); until it is open, messages are queued (counting towards the
+ * water marks). So an upload whose file is opened once its request has been seen takes one line:
  *
  * <pre>{@code
  * // ctx: the context of the handler that got the PUT request; the body follows it through this handler
@@ -252,33 +250,22 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
 
     /**
      * A future that succeeds, on the channel's event loop, with the number of bytes written once the input has
-     * ended and the file is synced (and closed, if the handler owns it); it fails with the first open, write, sync
-     * or close error (the file closed, and deleted with {@code deleteOnFailure}, by then), or an
-     * {@link IOException} if the channel's loop shuts down first. It can be obtained before the handler is added
-     * to a pipeline.
-     *
-     * <p>The input ends at a {@link LastHttpContent}, at a {@link ChannelInputShutdownEvent} (half-closure, with
-     * {@code ALLOW_HALF_CLOSURE}), at {@code channelInactive}, or when this handler is removed from the pipeline.
-     * The handler then waits for the file to be open and the writes in flight, syncs the file
-     * ({@link AioFile#sync()}), closes it if it {@link #ownsFile() owns} it, fires the user event
-     * {@link AioFileWriteComplete} to the next handlers and completes this future with the byte count. After
-     * {@code channelInactive} or removal, the pipeline may be torn down before that: then only this future is
-     * reliable (the event is fired only while this handler is still in the pipeline). An {@code exceptionCaught}
-     * from upstream (e.g. a reset connection) is passed on and does not end the input; the {@code channelInactive}
-     * that usually follows does, so a raw byte stream cut short completes with the bytes received. An HTTP body
-     * (once an {@link HttpContent} has been seen) must end with its {@link LastHttpContent}: if the input ends
-     * otherwise, what was received is still written and synced, then this future fails with a
-     * {@link PrematureChannelClosureException} (and {@code exceptionCaught} fires while the handler is in the
-     * pipeline).
+     * ended and the file is synced (and closed, if owned); it can be obtained before the handler is added. The input
+     * ends at a {@link LastHttpContent}, a {@link ChannelInputShutdownEvent} (half-closure), {@code channelInactive},
+     * or the handler's removal: it then waits for the file to be open and the writes in flight, syncs, closes an
+     * owned file, fires {@link AioFileWriteComplete} (only while still in the pipeline: after
+     * {@code channelInactive} or removal, only this future is reliable) and completes this future. An upstream
+     * {@code exceptionCaught} (e.g. a reset connection) is passed on and ends nothing; the {@code channelInactive}
+     * that follows does, so a raw byte stream cut short completes with the bytes received. An HTTP body (once an
+     * {@link HttpContent} was seen) that ends without its {@link LastHttpContent} is still written and synced, then
+     * fails this future with a {@link PrematureChannelClosureException}.
      *
      * <p>A failed open, write, sync or close fires {@code exceptionCaught} (to the handlers after this one, while it
-     * is in the pipeline) with the cause (for the {@link AioFile}'s: an {@link IOException} naming the errno and
-     * path; for an open, e.g. {@link java.nio.file.NoSuchFileException}), fails this future with it and releases
-     * every message queued; nothing is dropped silently. The handler does not close the channel (do that in
-     * {@code exceptionCaught}). If the channel's loop shuts down with the open, a write or the sync in flight, the
-     * messages are released on the thread that completes it, an owned file is closed (and deleted, with
-     * {@code deleteOnFailure}) and this future fails with an {@link IOException} (its listeners then run on Netty's
-     * {@code GlobalEventExecutor}).
+     * is in the pipeline) and fails this future with the cause (the {@link AioFile}'s {@link IOException} naming
+     * errno and path; for an open, e.g. {@link java.nio.file.NoSuchFileException}), after releasing every message
+     * queued and closing (and, with {@code deleteOnFailure}, deleting) an owned file. If the channel's loop shuts
+     * down with the open, a write or the sync in flight, that happens on the thread that completes it and this
+     * future fails with an {@link IOException} (its listeners then run on Netty's {@code GlobalEventExecutor}).
      */
     public Future<Long> completion() {
         return writer.completion();
@@ -293,12 +280,11 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Whether this handler closes its file (it opened it, or was given a future of it). A handler given an
-     * {@link AioFile} never closes it. One that owns its file closes it once the input is over (after the sync, or
-     * after a failure), and completes {@link #completion()} (and fires {@link AioFileWriteComplete}) only once it is
-     * closed; a file that opens after the channel has closed or the handler was removed is still written to with
-     * what had arrived, synced and closed. A given future must complete, as the handler waits for it before it
-     * completes; it is taken over when the handler is added (a handler never added closes nothing). Any thread.
+     * Whether this handler closes its file (it opened it, or was given a future of it; never a given
+     * {@link AioFile}): once the input is over (after the sync, or a failure), before {@link #completion()} and
+     * {@link AioFileWriteComplete}. A file that opens after the channel closed or the handler was removed is still
+     * written with what had arrived, synced and closed. A given future must complete (the handler waits for it);
+     * it is taken over when the handler is added (a handler never added closes nothing). Any thread.
      */
     public boolean ownsFile() {
         return ownsFile;
@@ -310,16 +296,13 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * The water marks of bytes in flight for holding reads. When more than the high-water mark of bytes is queued
-     * (the file still opening included) or being written, the handler holds reading until the bytes in flight are
-     * down to the low-water mark or fewer (with a low-water mark of 0: until everything is written), whatever
-     * {@code autoRead} was when it was added: if {@code autoRead} is on, it turns it off, and back on when it lets
-     * go; and it holds back every {@link ChannelHandlerContext#read() read()} that reaches it meanwhile (those of
-     * {@code channel.read()} and of the handlers after it), issuing one when it lets go. A pipeline that reads by
-     * hand, or that had turned {@code autoRead} off while the file was being opened, so keeps its backpressure.
-     * Reads requested by the handlers in front of it do not pass it and are not held (e.g. a decoder asking for the
-     * rest of a message: a bounded overshoot). It lets go at the end of the input, and on failure. At most one
-     * write is in flight: messages arriving meanwhile are queued and written together next (one vectored
+     * The water marks of bytes in flight for holding reads. Above the high mark of bytes queued (the file still
+     * opening included) or being written, the handler holds reading until the bytes in flight are down to the low
+     * mark (0: all written), whatever {@code autoRead} was: it turns {@code autoRead} off if on (and back on when it
+     * lets go), and holds back every {@link ChannelHandlerContext#read() read()} that reaches it (those of
+     * {@code channel.read()} and of the handlers after it), issuing one when it lets go; reads of the handlers in
+     * front of it are not held (a bounded overshoot). It lets go at the end of the input and on failure. One write
+     * is in flight at a time: what arrives meanwhile is written next, together (one vectored
      * {@link AioFile#write(ByteBuf[], long)} of up to 16 MiB). Any thread.
      */
     public WriteBufferWaterMark waterMark() {
@@ -351,13 +334,11 @@ public class AioFileWriteHandler extends ChannelDuplexHandler {
 
     /**
      * Takes a message. A {@link ByteBuf} is written. An {@link HttpContent} has its content written; a
-     * {@link LastHttpContent} ends the input (its trailing headers are not passed on). A message that is both an
-     * HTTP message and content (a {@code FullHttpRequest} or {@code FullHttpResponse}) has its request or response
-     * line and headers passed on as a {@code DefaultHttpRequest}/{@code DefaultHttpResponse} and its content
-     * written. Content whose decoder result is a failure fails the handler with that cause. Anything else (e.g. an
-     * {@code HttpRequest}) is passed on down the pipeline, untouched. After the input has ended, every message is
-     * passed on untouched; after a failure, {@code ByteBuf}s and {@code HttpContent}s are released (the failure has
-     * already been reported).
+     * {@link LastHttpContent} ends the input (its trailing headers are not passed on). A {@code FullHttpRequest} or
+     * {@code FullHttpResponse} has its line and headers passed on as a {@code DefaultHttpRequest} or
+     * {@code DefaultHttpResponse}, its content written. Content whose decoder result is a failure fails the handler
+     * with that cause. Anything else (e.g. an {@code HttpRequest}) is passed on untouched, and so is every message
+     * after the input has ended; after a failure, {@code ByteBuf}s and {@code HttpContent}s are released.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
