@@ -7,6 +7,10 @@ package io.github.nettyaio.handler;
 /**
  * The user event {@link AioFileWriteHandler} fires (on the channel's event loop, to the handlers after it) once
  * the input has ended and every byte of it has been written and synced to the file.
+ *
+ * <p>An immutable value, usable on any thread. It is critical not to rely on it alone once the channel is going
+ * away: after {@code channelInactive} the handler may be removed before it can fire this event, so wait on
+ * {@link AioFileWriteHandler#completion()} instead.
  */
 public final class AioFileWriteComplete {
     private final long bytes;
@@ -25,8 +29,8 @@ public final class AioFileWriteComplete {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof AioFileWriteComplete && ((AioFileWriteComplete) o).bytes == bytes;
+    public boolean equals(Object other) {
+        return other instanceof AioFileWriteComplete && ((AioFileWriteComplete) other).bytes == bytes;
     }
 
     @Override

@@ -19,27 +19,17 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * pipeline.addLast(sslHandler, new HttpServerCodec(), new EmptyFlushFilter(), new ChunkedWriteHandler(), handler);
  * }</pre>
  *
- * <h2>Why</h2>
- * {@link ChunkedWriteHandler} flushes whenever it is asked to go on and its input has no chunk ready yet, which for
- * a {@link ChunkedAioFile} whose next read is still in flight happens for about every other chunk. Such a flush
- * has nothing to send, but {@link SslHandler} answers every flush by wrapping an empty buffer and writing it, and
- * some transports send even an empty buffer to the kernel (Netty 4.2's io_uring channels submit a zero-length
- * {@code SEND} for it): measured on the example server, about 8 extra {@code SEND}s per 1 MiB HTTPS response of
- * 64 KiB chunks, none with this handler (see {@code benchmarks/http-vs-chunkedfile.sh}).
+ * {@link ChunkedWriteHandler} flushes whenever its input has no chunk ready yet, as for a {@link ChunkedAioFile}
+ * whose next read is in flight; {@link SslHandler} answers each such flush with an empty record write, which some
+ * transports send to the kernel (io_uring submits a zero-length {@code SEND}). A dropped flush loses nothing:
+ * everything written through this handler was already followed by a flush that was passed on.
  *
- * <h2>Where it may go</h2>
- * Only writes that pass through this handler count. A handler between it and the head of the pipeline that
- * writes without flushing, and relies on a later {@code channel.flush()} to send that write, must stay above it
- * (on the tail side); Netty's codecs, {@code SslHandler} (which flushes its own handshake and alerts),
- * {@code IdleStateHandler} and {@code HttpServerKeepAliveHandler} are all fine below it. A dropped flush loses
- * nothing: everything written through this handler before it was already followed by a flush that was passed on.
- * One caveat: an {@code SslHandler} built with a {@code delegatedTaskExecutor} that runs tasks later ignores the
- * flushes that arrive while such a task runs, and relies on a later flush for the data written before it; with
- * that setup, keep this handler out of the pipeline (the default executor runs tasks at once and is unaffected).
- *
- * <h2>Threads</h2>
- * Keeps per-channel state: one instance per channel (not {@code @Sharable}); Netty calls it on the channel's event
- * loop only.
+ * <p>Netty calls it on the channel's event loop only; it fails nothing itself. It is critical that a handler
+ * between it and the head of the pipeline that writes without flushing, and relies on a later
+ * {@code channel.flush()} to send that write, stays above it (Netty's codecs, {@code SslHandler},
+ * {@code IdleStateHandler} and {@code HttpServerKeepAliveHandler} are fine below it), and that it stays out of a
+ * pipeline whose {@code SslHandler} has a {@code delegatedTaskExecutor} that runs tasks later (such a handler
+ * ignores the flushes that arrive meanwhile). One instance per channel (not {@code @Sharable}).
  */
 public class EmptyFlushFilter extends ChannelOutboundHandlerAdapter {
     private boolean written;

@@ -13,6 +13,10 @@ import java.util.function.Consumer;
 /**
  * Moves a file operation's completion (which arrives on the file's loop) to the executor that owns a handler's
  * state (the channel's loop), which may be a different thread.
+ *
+ * <p>The continuation runs on the owner; if the owner has shut down, the orphan callback runs on the completing
+ * thread instead. It fails nothing itself. It is critical that an orphan callback only releases resources and
+ * completes promises: the owner's state is no longer guarded by its thread.
  */
 final class LoopHop {
     private LoopHop() {

@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -557,6 +558,115 @@ class AioFileWriteHandlerTest extends PipelineTestBase {
             assertEquals(5, h.startPosition());
             assertSame(AioFileWriteHandler.DEFAULT_WATER_MARK, h.waterMark());
             assertFalse(h.completion().isDone());
+        }
+    }
+
+    /**
+     * A server storing what a client sends through {@link AioFileWriteHandler}, run in a child JVM whose class path
+     * is this one's without netty-codec-http (an optional dependency): plain {@code ByteBuf}s need none of it.
+     */
+    @org.junit.jupiter.api.Test
+    void storesByteBufsWithoutCodecHttpOnTheClassPath() throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (!Path.of(entry).getFileName().toString().startsWith("netty-codec-http")) {
+                kept.add(entry);
+            }
+        }
+        assertTrue(kept.size() < classPath.split(File.pathSeparator).length, "codec-http in " + classPath);
+        Path stored = dir.resolve("no-http.bin");
+        Path log = dir.resolve("no-http.log");
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(launcher, "-Dio.netty.leakDetection.level=paranoid", "-cp",
+                String.join(File.pathSeparator, kept), WithoutCodecHttp.class.getName(), stored.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            boolean ended = child.waitFor(6 * TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String output = Files.readString(log);
+            assertTrue(ended, "the child JVM did not end: " + output);
+            assertEquals(0, child.exitValue(), output);
+            assertTrue(output.contains("stored " + WithoutCodecHttp.SIZE + " bytes"), output);
+            assertFalse(output.contains("LEAK"), output);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * The child JVM of {@link #storesByteBufsWithoutCodecHttpOnTheClassPath()}: checks that netty-codec-http is
+     * absent, then stores {@link #SIZE} bytes sent over a socket on NIO loops, with small water marks so that
+     * backpressure holds reading, into the file its argument names, and passes on a message of another kind.
+     * Self-contained: it uses no other test class.
+     */
+    static final class WithoutCodecHttp {
+        static final int SIZE = 3 << 20;
+        static final String OTHER = "a message of another kind";
+        /** Shorter than the parent's wait, so that a child stuck on a failure still reports it. */
+        static final long WAIT_SECONDS = 3 * TIMEOUT_SECONDS;
+
+        public static void main(String[] args) throws Exception {
+            try {
+                Class.forName("io.netty.handler.codec.http.HttpContent");
+                throw new AssertionError("netty-codec-http is on the class path");
+            } catch (ClassNotFoundException expected) {
+                // the point of this run
+            }
+            Path path = Path.of(args[0]);
+            byte[] data = new byte[SIZE];
+            new java.util.Random(17).nextBytes(data);
+            io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
+                    io.netty.channel.nio.NioIoHandler.newFactory());
+            try {
+                Promise<Long> stored = GlobalEventExecutor.INSTANCE.newPromise();
+                Promise<Object> passedOn = GlobalEventExecutor.INSTANCE.newPromise();
+                Channel server = new ServerBootstrap().group(group)
+                        .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                        .childHandler(new io.netty.channel.ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                AioFileWriteHandler store = AioFileWriteHandler.builder(path)
+                                        .waterMark(new WriteBufferWaterMark(64 << 10, 256 << 10)).build();
+                                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelActive(ChannelHandlerContext ctx) {
+                                        ctx.fireChannelRead(OTHER); // neither a ByteBuf nor HTTP: passed on
+                                        ctx.fireChannelActive();
+                                    }
+                                }, store, new ChannelInboundHandlerAdapter() {
+                                    @Override
+                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                        passedOn.trySuccess(msg);
+                                    }
+                                });
+                                store.completion().addListener((Future<Long> done) -> {
+                                    if (done.isSuccess()) {
+                                        stored.trySuccess(done.getNow());
+                                    } else {
+                                        stored.tryFailure(done.cause());
+                                    }
+                                });
+                            }
+                        })
+                        .bind(java.net.InetAddress.getLoopbackAddress(), 0).sync().channel();
+                Channel client = new io.netty.bootstrap.Bootstrap().group(group)
+                        .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter())
+                        .connect(server.localAddress()).sync().channel();
+                client.writeAndFlush(Unpooled.wrappedBuffer(data)).sync();
+                client.close().sync();
+                long count = stored.get(WAIT_SECONDS, TimeUnit.SECONDS);
+                if (passedOn.get(WAIT_SECONDS, TimeUnit.SECONDS) != OTHER) {
+                    throw new AssertionError("passed on " + passedOn.getNow() + ", not " + OTHER);
+                }
+                if (count != SIZE || !Arrays.equals(data, Files.readAllBytes(path))) {
+                    throw new AssertionError("stored " + count + " bytes, not the " + SIZE + " sent");
+                }
+                server.close().sync();
+                System.out.println("stored " + count + " bytes");
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
         }
     }
 }
