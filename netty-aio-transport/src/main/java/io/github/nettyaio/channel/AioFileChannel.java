@@ -94,8 +94,8 @@ public final class AioFileChannel extends AbstractChannel {
     /** From a successful connect until the close has completed. */
     @Override
     public boolean isActive() {
-        State s = state;
-        return s == State.ACTIVE || s == State.CLOSING;
+        State now = state;
+        return now == State.ACTIVE || now == State.CLOSING;
     }
 
     @Override
@@ -202,9 +202,9 @@ public final class AioFileChannel extends AbstractChannel {
                 logger.debug("{}: closed forcibly after its event loop shut down", this, ex);
             }
         }
-        Throwable e = closer.takeCloseError();
-        if (e != null) {
-            throw e instanceof Exception ? (Exception) e : new IOException(e);
+        Throwable closeError = closer.takeCloseError();
+        if (closeError != null) {
+            throw closeError instanceof Exception ? (Exception) closeError : new IOException(closeError);
         }
     }
 
@@ -251,10 +251,10 @@ public final class AioFileChannel extends AbstractChannel {
             return;
         }
         if (address.isWrite()) {
-            AioFileAddress a = address;
+            AioFileAddress writeOnly = address;
             try {
                 eventLoop().execute(() -> pipeline().fireExceptionCaught(new UnsupportedOperationException(
-                        "read() on " + this + ": the channel is connected to " + a + ", which is write-only")));
+                        "read() on " + this + ": the channel is connected to " + writeOnly + ", which is write-only")));
             } catch (RejectedExecutionException e) {
                 logger.debug("{}: read() on a write-only channel while its event loop shuts down", this);
             }
@@ -297,8 +297,9 @@ public final class AioFileChannel extends AbstractChannel {
 
     @Override
     public String toString() {
-        AioFileAddress a = address;
-        return "AioFileChannel(" + id().asShortText() + (a == null ? "" : ", " + a) + ", " + state + ")";
+        AioFileAddress connectedTo = address;
+        return "AioFileChannel(" + id().asShortText() + (connectedTo == null ? "" : ", " + connectedTo) + ", " + state
+                + ")";
     }
 
     private final class FileUnsafe extends AbstractUnsafe {

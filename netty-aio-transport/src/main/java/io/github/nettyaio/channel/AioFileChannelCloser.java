@@ -150,9 +150,9 @@ final class AioFileChannelCloser {
 
     /** The close's error, or null; cleared, so that it is thrown once. */
     Throwable takeCloseError() {
-        Throwable e = closeError;
+        Throwable error = closeError;
         closeError = null;
-        return e;
+        return error;
     }
 
     /** Whether a drained close still has to close the channel. */
@@ -185,8 +185,8 @@ final class AioFileChannelCloser {
         List<ChannelPromise> later = laterClosePromises;
         laterClosePromises = null;
         if (later != null) {
-            for (ChannelPromise p : later) {
-                propagate(first, p);
+            for (ChannelPromise promise : later) {
+                propagate(first, promise);
             }
         }
     }
@@ -196,7 +196,7 @@ final class AioFileChannelCloser {
         if (from.isDone()) {
             copyOutcome(from, to);
         } else {
-            from.addListener(f -> copyOutcome(from, to));
+            from.addListener(done -> copyOutcome(from, to));
         }
     }
 

@@ -67,46 +67,46 @@ final class AioFileChannelConnector {
         }
         channel.connecting(address);
         connectPromise = promise;
-        Future<AioFile> f = AioFile.openAsync((IoEventLoop) channel.eventLoop(), address.path(), config.getEngine(),
-                options.toArray(new OpenOption[0]));
-        opening = f;
-        f.addListener(x -> opened(f, oDirect));
+        Future<AioFile> open = AioFile.openAsync((IoEventLoop) channel.eventLoop(), address.path(),
+                config.getEngine(), options.toArray(new OpenOption[0]));
+        opening = open;
+        open.addListener(done -> opened(open, oDirect));
     }
 
-    private void opened(Future<AioFile> f, boolean oDirect) {
-        if (opening == f) {
+    private void opened(Future<AioFile> open, boolean oDirect) {
+        if (opening == open) {
             opening = null;
         }
-        ChannelPromise p = connectPromise;
-        if (!channel.isConnecting() || p == null || !channel.eventLoop().inEventLoop()) {
+        ChannelPromise promise = connectPromise;
+        if (!channel.isConnecting() || promise == null || !channel.eventLoop().inEventLoop()) {
             // Closed meanwhile (the promise was failed then), or the loop is gone.
-            if (f.isSuccess()) {
-                f.getNow().closeAsync();
+            if (open.isSuccess()) {
+                open.getNow().closeAsync();
             }
-            if (p != null) {
+            if (promise != null) {
                 connectPromise = null;
-                p.tryFailure(new ClosedChannelException());
+                promise.tryFailure(new ClosedChannelException());
             }
             return;
         }
         connectPromise = null;
-        if (!f.isSuccess()) {
-            p.tryFailure(f.cause());
+        if (!open.isSuccess()) {
+            promise.tryFailure(open.cause());
             channel.closeQuietly();
             return;
         }
-        AioFile opened = f.getNow();
+        AioFile opened = open.getNow();
         long size;
         try {
             size = opened.size();
         } catch (IOException e) {
             opened.closeAsync();
-            p.tryFailure(e);
+            promise.tryFailure(e);
             channel.closeQuietly();
             return;
         }
         channel.connected(opened, oDirect, size);
-        boolean promiseSet = p.trySuccess();
+        boolean promiseSet = promise.trySuccess();
         channel.pipeline().fireChannelActive();
         if (!promiseSet) {
             channel.closeQuietly();
@@ -115,14 +115,14 @@ final class AioFileChannelConnector {
 
     /** The channel closed: fails a connect in progress; a file still opening is closed once open. */
     void closed() {
-        ChannelPromise p = connectPromise;
-        if (p != null) {
+        ChannelPromise promise = connectPromise;
+        if (promise != null) {
             connectPromise = null;
-            p.tryFailure(new ClosedChannelException());
+            promise.tryFailure(new ClosedChannelException());
         }
-        Future<AioFile> o = opening;
-        if (o != null) {
-            o.cancel(false); // AioFile.openAsync closes the file if it opens after all
+        Future<AioFile> open = opening;
+        if (open != null) {
+            open.cancel(false); // AioFile.openAsync closes the file if it opens after all
         }
     }
 }

@@ -117,10 +117,10 @@ final class AioFileChannelReader {
     private void issue(Read read) {
         // Under O_DIRECT readFully would go on at an unaligned position after a short read: one read each, and
         // deliver() reads on (from an aligned position) when a short read was not at the end of the file.
-        Future<Integer> f = oDirect ? file.read(read.buffer(), read.position())
+        Future<Integer> pending = oDirect ? file.read(read.buffer(), read.position())
                 : file.readFully(read.buffer(), read.position());
-        window.issued(read, f);
-        f.addListener(x -> readDone(read, f));
+        window.issued(read, pending);
+        pending.addListener(done -> readDone(read, pending));
     }
 
     /**
@@ -155,8 +155,8 @@ final class AioFileChannelReader {
         }
     }
 
-    private void readDone(Read read, Future<Integer> f) {
-        boolean kept = window.complete(read, f);
+    private void readDone(Read read, Future<Integer> done) {
+        boolean kept = window.complete(read, done);
         if (!channel.eventLoop().inEventLoop()) {
             window.dropAll(); // the loop is gone: nothing can be delivered any more
             kept = false;

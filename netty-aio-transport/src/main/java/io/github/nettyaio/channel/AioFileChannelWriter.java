@@ -118,27 +118,27 @@ final class AioFileChannelWriter {
         int limit = config.getChunkSize();
         List<ByteBuf> bufs = new ArrayList<>();
         long[] bytes = new long[1];
-        in.forEachFlushedMessage(m -> {
-            ByteBuf buf = (ByteBuf) m;
-            int n = buf.readableBytes();
-            if (n == 0 || (!bufs.isEmpty() && (bytes[0] + n > limit || bufs.size() >= MAX_GATHER))) {
+        in.forEachFlushedMessage(msg -> {
+            ByteBuf buf = (ByteBuf) msg;
+            int readable = buf.readableBytes();
+            if (readable == 0 || (!bufs.isEmpty() && (bytes[0] + readable > limit || bufs.size() >= MAX_GATHER))) {
                 return false;
             }
             bufs.add(buf);
-            bytes[0] += n;
+            bytes[0] += readable;
             return true;
         });
         long position = writePosition;
         writePosition += bytes[0];
         writeInFlight = true;
-        Future<?> f = bufs.size() == 1 ? file.write(bufs.get(0), position)
+        Future<?> pending = bufs.size() == 1 ? file.write(bufs.get(0), position)
                 : file.write(bufs.toArray(new ByteBuf[0]), position);
-        f.addListener(x -> writeDone(bufs, f));
+        pending.addListener(done -> writeDone(bufs, pending));
     }
 
-    private void writeDone(List<ByteBuf> bufs, Future<?> f) throws Exception {
+    private void writeDone(List<ByteBuf> bufs, Future<?> done) throws Exception {
         ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
-        Throwable cause = f.isSuccess() ? null : f.cause();
+        Throwable cause = done.isSuccess() ? null : done.cause();
         boolean loopGone = !channel.eventLoop().inEventLoop();
         if (in != null) {
             // writeInFlight stays set while the entries are removed: their listeners may write and flush more.
