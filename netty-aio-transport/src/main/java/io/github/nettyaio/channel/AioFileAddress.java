@@ -64,12 +64,12 @@ public final class AioFileAddress extends SocketAddress {
         Objects.requireNonNull(path, "path");
         Set<OpenOption> set = new LinkedHashSet<>();
         set.add(StandardOpenOption.READ);
-        for (OpenOption o : options) {
-            Objects.requireNonNull(o, "option");
-            if (o != StandardOpenOption.READ && o != AioOpenOption.DIRECT) {
-                throw new IllegalArgumentException("open option " + o + " is not valid for reading " + path);
+        for (OpenOption option : options) {
+            Objects.requireNonNull(option, "option");
+            if (option != StandardOpenOption.READ && option != AioOpenOption.DIRECT) {
+                throw new IllegalArgumentException("open option " + option + " is not valid for reading " + path);
             }
-            set.add(o);
+            set.add(option);
         }
         return new AioFileAddress(path, false, set);
     }
@@ -82,7 +82,7 @@ public final class AioFileAddress extends SocketAddress {
      * and writes from there on at positions it counts itself; the file is not opened with {@code O_APPEND}.
      * Another writer appending to the same file meanwhile, or a truncation while the channel writes (logrotate's
      * {@code copytruncate}), is not seen: the channel overwrites the other writer's bytes, or, after a truncation,
-     * writes at its old offsets past the new end (leaving a hole of zeros). See {@link AioFileChannel}.
+     * writes at its old offsets past the new end (leaving a hole of zeros). See the package description.
      *
      * <p>Options: {@code TRUNCATE_EXISTING} (start from an empty file), {@code CREATE_NEW} (fail the connect
      * with {@link java.nio.file.FileAlreadyExistsException} if the file exists), {@code DSYNC}, {@code SYNC},
@@ -98,17 +98,19 @@ public final class AioFileAddress extends SocketAddress {
         Set<OpenOption> set = new LinkedHashSet<>();
         set.add(StandardOpenOption.WRITE);
         boolean createNew = false;
-        for (OpenOption o : options) {
-            Objects.requireNonNull(o, "option");
-            if (o == StandardOpenOption.CREATE_NEW) {
+        for (OpenOption option : options) {
+            Objects.requireNonNull(option, "option");
+            if (option == StandardOpenOption.CREATE_NEW) {
                 createNew = true;
-            } else if (o != StandardOpenOption.WRITE && o != StandardOpenOption.CREATE
-                    && o != StandardOpenOption.APPEND && o != StandardOpenOption.TRUNCATE_EXISTING
-                    && o != StandardOpenOption.DSYNC && o != StandardOpenOption.SYNC && o != AioOpenOption.DIRECT) {
-                throw new IllegalArgumentException("open option " + o + " is not valid for appending to " + path);
+            } else if (option != StandardOpenOption.WRITE && option != StandardOpenOption.CREATE
+                    && option != StandardOpenOption.APPEND && option != StandardOpenOption.TRUNCATE_EXISTING
+                    && option != StandardOpenOption.DSYNC && option != StandardOpenOption.SYNC
+                    && option != AioOpenOption.DIRECT) {
+                throw new IllegalArgumentException("open option " + option + " is not valid for appending to "
+                        + path);
             }
-            if (o != StandardOpenOption.APPEND) {
-                set.add(o); // the channel appends by writing at the end itself: AioFile rejects O_APPEND
+            if (option != StandardOpenOption.APPEND) {
+                set.add(option); // the channel appends by writing at the end itself: AioFile rejects O_APPEND
             }
         }
         if (!createNew) {
@@ -138,15 +140,15 @@ public final class AioFileAddress extends SocketAddress {
     }
 
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
+    public boolean equals(Object other) {
+        if (this == other) {
             return true;
         }
-        if (!(o instanceof AioFileAddress)) {
+        if (!(other instanceof AioFileAddress)) {
             return false;
         }
-        AioFileAddress a = (AioFileAddress) o;
-        return write == a.write && path.equals(a.path) && options.equals(a.options);
+        AioFileAddress that = (AioFileAddress) other;
+        return write == that.write && path.equals(that.path) && options.equals(that.options);
     }
 
     @Override
@@ -154,7 +156,9 @@ public final class AioFileAddress extends SocketAddress {
         return Objects.hash(path, write, options);
     }
 
-    /** {@code read:PATH} or {@code write:PATH} followed by the options, e.g. {@code write:/tmp/a.log[WRITE, CREATE]}. */
+    /**
+     * {@code read:PATH} or {@code write:PATH} followed by the options, e.g. {@code write:/tmp/a.log[WRITE, CREATE]}.
+     */
     @Override
     public String toString() {
         return (write ? "write:" : "read:") + path + options;

@@ -15,7 +15,11 @@ import java.util.Map;
  * The configuration of an {@link AioFileChannel}: Netty's usual options (allocator, {@code AUTO_READ},
  * {@code WRITE_BUFFER_WATER_MARK}, {@code MAX_MESSAGES_PER_READ}, ...) plus the {@link AioFileChannelOption}s.
  * {@link #getEngine() engine} and {@link #isDirect() DIRECT} are read when the channel connects; the chunk size
- * and read-ahead apply to the reads and writes issued after they change. Thread-safe, like Netty's configs.
+ * and read-ahead apply to the reads and writes issued after they change. Thread-safe, like Netty's configs; a
+ * setter given an invalid value throws {@link IllegalArgumentException}.
+ *
+ * <p>It is critical to set {@code ENGINE} and {@code DIRECT} before the connect: changing them later has no effect
+ * on the connected channel.
  */
 public final class AioFileChannelConfig extends DefaultChannelConfig {
     /** The default {@link AioFileChannelOption#CHUNK_SIZE}. */
@@ -26,7 +30,7 @@ public final class AioFileChannelConfig extends DefaultChannelConfig {
     private volatile int chunkSize = DEFAULT_CHUNK_SIZE;
     private volatile int readAhead = DEFAULT_READ_AHEAD;
     private volatile AioEngine engine = AioEngine.AUTO;
-    private volatile boolean direct;
+    private volatile boolean oDirect;
 
     AioFileChannelConfig(AioFileChannel channel) {
         super(channel);
@@ -51,7 +55,7 @@ public final class AioFileChannelConfig extends DefaultChannelConfig {
             return (T) engine;
         }
         if (option == AioFileChannelOption.DIRECT) {
-            return (T) Boolean.valueOf(direct);
+            return (T) Boolean.valueOf(oDirect);
         }
         return super.getOption(option);
     }
@@ -116,12 +120,12 @@ public final class AioFileChannelConfig extends DefaultChannelConfig {
 
     /** {@link AioFileChannelOption#DIRECT}. */
     public boolean isDirect() {
-        return direct;
+        return oDirect;
     }
 
     /** Sets {@link AioFileChannelOption#DIRECT} (read at connect). */
-    public AioFileChannelConfig setDirect(boolean direct) {
-        this.direct = direct;
+    public AioFileChannelConfig setDirect(boolean oDirect) {
+        this.oDirect = oDirect;
         return this;
     }
 }

@@ -30,6 +30,11 @@ import java.util.Objects;
  *     p.addLast(myHandler);                                 // writes ChunkedAioFile.open(ctx.channel(), path)
  * }
  * }</pre>
+ *
+ * <p>Call it where the pipeline is built or on the channel's event loop; the TLS tuning runs on that loop once
+ * the handshake has succeeded (a failed handshake tunes nothing). Nothing here fails but Netty's own pipeline
+ * checks. It is critical that the {@link ChunkedWriteHandler} of file bodies is the first one of the pipeline:
+ * {@link ChunkedAioFile} resumes that one.
  */
 public final class AioFilePipelines {
     private AioFilePipelines() {
