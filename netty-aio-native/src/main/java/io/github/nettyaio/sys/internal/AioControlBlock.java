@@ -59,6 +59,11 @@ public final class AioControlBlock {
         Op(String function) {
             this.function = function;
         }
+
+        /** The libc function that submits it, e.g. {@code "aio_read"}, for error messages. */
+        public String function() {
+            return function;
+        }
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
