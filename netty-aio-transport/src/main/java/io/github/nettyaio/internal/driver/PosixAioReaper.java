@@ -5,21 +5,19 @@
 package io.github.nettyaio.internal.driver;
 
 import io.github.nettyaio.internal.AioProperties;
-
 import io.github.nettyaio.sys.internal.Abi;
 import io.github.nettyaio.sys.internal.AioControlBlock;
 import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.internal.LibC;
-import io.github.nettyaio.sys.internal.LinuxLib;
 import io.github.nettyaio.sys.internal.NativeMemory;
 import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.internal.PosixAio;
-import io.github.nettyaio.sys.internal.StructLayout;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,28 +26,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One daemon thread that waits, in {@code aio_suspend}, for every {@code SIGEV_NONE} request submitted
- * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches.
+ * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches. How a sleeping
+ * reaper learns of new requests is its {@link ReaperWake}: an eventfd read on Linux, a timed wait elsewhere
+ * (or with {@code -Dio.github.nettyaio.reaperWake=timed}). {@link #watch} and {@link #wakeUp} run on any thread;
+ * the reaper never dies: a failure is logged and it goes on.
  *
- * <p>How a sleeping reaper learns of new requests ({@link #wakeByRead}):
- * <ul>
- * <li>On Linux the wait also covers a wake-up request of its own: an {@code aio_read} of 8 bytes from an
- * eventfd. A submitter that finds the reaper asleep writes to it once, so new requests join the wait list;
- * while the reaper is awake, submitters don't make any system call.</li>
- * <li>Elsewhere no descriptor can serve: FreeBSD refuses AIO on pipes and eventfds ({@code EOPNOTSUPP} unless
- * {@code vfs.aio.enable_unsafe} is set), and macOS takes AIO only on files. With nothing watched the reaper parks
- * and a submitter unparks it; with requests watched it waits in {@code aio_suspend} for at most
- * {@link #TIMED_WAIT_NANOS}, so a new request joins the wait list when any watched one finishes or within that
- * time. {@code -Dio.github.nettyaio.reaperWake=timed} selects this on Linux too (tests).</li>
- * </ul>
- *
- * <p>Memory: the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an owner
- * that reaps and frees a request early never makes the reaper read freed memory.
+ * <p>It is critical that the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an
+ * owner that reaps and frees a request early never makes the reaper read freed memory.
  */
 final class PosixAioReaper implements Runnable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioReaper.class);
     private static volatile PosixAioReaper instance;
-    /** The longest a timed-wake reaper waits in {@code aio_suspend} before it looks for new requests. */
-    static final long TIMED_WAIT_NANOS = 1_000_000;
 
     /** The requests of one submission; its Aio is ready once all have finished. */
     static final class Watch {
@@ -93,10 +80,9 @@ final class PosixAioReaper implements Runnable {
         return ((long) driver.id << 32) | (cb.fd() & 0xffffffffL);
     }
 
-    private final Abi abi = Platform.abi();
-    private final int einprogress = abi.constants().EINPROGRESS;
+    private final Abi abi;
+    private final int einprogress;
     private final Queue<Watch> incoming = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean sleeping;
     /**
      * The keys of the requests in progress in the list the reaper is (about to be) asleep on, sorted; written
@@ -104,21 +90,8 @@ final class PosixAioReaper implements Runnable {
      * (glibc: one request per descriptor at a time, FIFO at equal priority).
      */
     private volatile long[] sleepKeys = new long[0];
-    private final boolean perFdFifo = abi.family() == Abi.Family.LINUX_GLIBC;
-
-    /**
-     * True: a sleeping reaper is woken by a write to {@link #wakeWriteFd}, completing {@link #wakeCb}; false (a
-     * timed wake): by {@code LockSupport.unpark} when parked, else by its {@code aio_suspend} timeout, and the
-     * descriptors, buffers and control block below are unused (-1 / 0 / null).
-     */
-    private final boolean wakeByRead;
-    private final int wakeReadFd;
-    private final int wakeWriteFd;
-    private final long wakeBuf;
-    private final long wakeValue;
-    private final AioControlBlock wakeCb;
-    /** The {@code struct timespec} of a timed wake's {@code aio_suspend}; 0 with {@link #wakeByRead}. */
-    private final long timeout;
+    private final boolean perFdFifo;
+    private final ReaperWake wake;
     private final Thread thread;
 
     // Reaper-thread state.
@@ -126,49 +99,29 @@ final class PosixAioReaper implements Runnable {
     private long list;
     private int listCapacity;
 
-    private PosixAioReaper() throws IOException {
-        wakeByRead = wakesByRead();
-        if (wakeByRead) {
-            int fd = LinuxLib.eventfd(0, LinuxLib.efdCloexec());
-            if (fd < 0) {
-                throw Errno.lastException("eventfd", "AIO reaper");
-            }
-            wakeReadFd = fd;
-            wakeWriteFd = fd;
-            wakeBuf = NativeMemory.allocateZeroed(8);
-            wakeValue = NativeMemory.allocateZeroed(8);
-            NativeMemory.putLong(wakeValue, 1);
-            wakeCb = AioControlBlock.allocate(abi);
-            timeout = 0;
-        } else {
-            wakeReadFd = -1;
-            wakeWriteFd = -1;
-            wakeBuf = 0;
-            wakeValue = 0;
-            wakeCb = null;
-            StructLayout ts = abi.timespec();
-            timeout = NativeMemory.allocateZeroed(ts.size());
-            NativeMemory.putLong(timeout + ts.offset("tv_sec"), 0);
-            NativeMemory.putLong(timeout + ts.offset("tv_nsec"), TIMED_WAIT_NANOS);
-        }
+    /** A reaper for {@code abi} that sleeps and wakes by {@code wake}; {@link #start()} runs it. */
+    PosixAioReaper(Abi abi, ReaperWake wake) {
+        this.abi = abi;
+        this.einprogress = abi.constants().EINPROGRESS;
+        this.perFdFifo = abi.family() == Abi.Family.LINUX_GLIBC;
+        this.wake = wake;
         listCapacity = 64;
         list = NativeMemory.allocateZeroed(8L * listCapacity);
         thread = new Thread(this, "netty-aio-reaper");
         thread.setDaemon(true);
     }
 
-    /** The process-wide reaper, started on first use. */
+    /** The process-wide reaper, started on first use; its wake as {@link AioProperties#reaperWakeTimed()} says. */
     static PosixAioReaper instance() throws IOException {
         PosixAioReaper r = instance;
         if (r == null) {
             synchronized (PosixAioReaper.class) {
                 r = instance;
                 if (r == null) {
-                    r = new PosixAioReaper();
-                    if (r.wakeByRead) {
-                        r.submitWakeRead();
-                    }
-                    r.thread.start();
+                    Abi abi = Platform.abi();
+                    boolean timed = AioProperties.reaperWakeTimed() || Platform.os() != Platform.Os.LINUX;
+                    r = new PosixAioReaper(abi, timed ? new TimedReaperWake(abi) : EventfdReaperWake.open(abi));
+                    r.start();
                     instance = r;
                 }
             }
@@ -176,14 +129,19 @@ final class PosixAioReaper implements Runnable {
         return r;
     }
 
-    /** Linux wakes by an eventfd read unless {@code -Dio.github.nettyaio.reaperWake=timed}; elsewhere timed. */
-    private static boolean wakesByRead() {
-        return !AioProperties.reaperWakeTimed() && Platform.os() == Platform.Os.LINUX;
+    /**
+     * Starts the wake-up and the reaper thread.
+     *
+     * @throws IOException the wake-up could not be armed
+     */
+    void start() throws IOException {
+        wake.start();
+        thread.start();
     }
 
-    /** Whether this reaper wakes by an eventfd read (false: a timed wake). For tests. */
-    boolean wakesByReadForTest() {
-        return wakeByRead;
+    /** How this reaper wakes. */
+    ReaperWake wake() {
+        return wake;
     }
 
     /** Starts watching {@code w} (any thread). */
@@ -199,17 +157,7 @@ final class PosixAioReaper implements Runnable {
 
     /** Makes the reaper look at every watched request again (any thread). */
     void wakeUp() {
-        if (!wakeByRead) {
-            LockSupport.unpark(thread);   // parked: it returns; in aio_suspend: it returns within the timeout
-            return;
-        }
-        if (wakePending.compareAndSet(false, true)) {
-            long n = LibC.write(wakeWriteFd, wakeValue, 8);
-            if (n != 8) {
-                logger.warn("Failed to wake the AIO reaper: {}", Errno.format(LibC.errno()));
-                wakePending.set(false);
-            }
-        }
+        wake.wake(thread);
     }
 
     /**
@@ -219,13 +167,7 @@ final class PosixAioReaper implements Runnable {
      * system call and two thread switches per request under load.
      */
     private boolean completesAfterAWatchedRequest(Watch w) {
-        return perFdFifo && w.key != -1 && java.util.Arrays.binarySearch(sleepKeys, w.key) >= 0;
-    }
-
-    private void submitWakeRead() throws IOException {
-        wakeCb.prepare(wakeReadFd, 0, wakeBuf, 8, abi.constants().LIO_NOP);
-        wakeCb.notifyNone();
-        wakeCb.submit(AioControlBlock.Op.READ, "AIO reaper wake-up", this);
+        return perFdFifo && w.key != -1 && Arrays.binarySearch(sleepKeys, w.key) >= 0;
     }
 
     @Override
@@ -258,7 +200,7 @@ final class PosixAioReaper implements Runnable {
                 sleeping = false;
                 continue;
             }
-            int rc = PosixAio.aio_suspend(list, n, timeout);
+            int rc = PosixAio.aio_suspend(list, n, wake.timeout());
             sleeping = false;
             if (rc != 0) {
                 int errno = LibC.errno();
@@ -266,11 +208,7 @@ final class PosixAioReaper implements Runnable {
                     logger.warn("aio_suspend: {}", Errno.format(errno));
                 }
             }
-            if (wakeByRead && wakeCb.aioError() != einprogress) {
-                wakeCb.aioReturn();
-                wakePending.set(false);
-                submitWakeRead();
-            }
+            wake.rearm();
         }
     }
 
@@ -309,13 +247,14 @@ final class PosixAioReaper implements Runnable {
     }
 
     /**
-     * Writes [wake-up if {@link #wakeByRead}, every watched request still in progress] into the suspend list and
+     * Writes [the wake-up's entries, every watched request still in progress] into the suspend list and
      * returns the entry count, or -1 when a watch has no request in progress any more (it finished after
      * {@link #reapFinished()} looked at it; sleeping now would miss it). Finished entries of a partly
      * finished lio batch are left out: they would make {@code aio_suspend} return at once, forever.
      */
     private int fillList() {
-        int n = wakeByRead ? 1 : 0;
+        int head = wake.listEntries();
+        int n = head;
         for (Watch w : watching) {
             n += w.cbs.length;
         }
@@ -326,11 +265,8 @@ final class PosixAioReaper implements Runnable {
             list = bigger;
             listCapacity = cap;
         }
-        int entries = 0;
-        if (wakeByRead) {
-            NativeMemory.putLong(list, wakeCb.address());
-            entries = 1;
-        }
+        wake.writeListHead(list);
+        int entries = head;
         long[] keys = perFdFifo ? new long[n] : null;
         int k = 0;
         for (Watch w : watching) {
@@ -349,8 +285,8 @@ final class PosixAioReaper implements Runnable {
             }
         }
         if (keys != null) {
-            long[] sorted = java.util.Arrays.copyOf(keys, k);
-            java.util.Arrays.sort(sorted);
+            long[] sorted = Arrays.copyOf(keys, k);
+            Arrays.sort(sorted);
             sleepKeys = sorted;
         }
         return entries;
@@ -358,9 +294,8 @@ final class PosixAioReaper implements Runnable {
 
     /** A snapshot for diagnostics (racy by nature). */
     String debugState() {
-        return "sleeping=" + sleeping + " wakePending=" + wakePending.get() + " incoming=" + incoming.size()
-                + " watching=" + watching.size()
-                + (wakeByRead ? " wakeCb.error=" + wakeCb.aioErrorShared() : " timed wake");
+        return "sleeping=" + sleeping + " incoming=" + incoming.size() + " watching=" + watching.size() + " "
+                + wake.debugState();
     }
 
     @Override
