@@ -658,7 +658,7 @@ public final class AioFile implements Closeable {
         // Blamed on alignment where the request is misaligned for what the file system reports, or where it
         // reports nothing; an aligned request's EINVAL has another cause and gets the plain message.
         boolean misaligned = directIoAlignment <= 0 || ((position | length) & (directIoAlignment - 1)) != 0;
-        if (errno == c.EINVAL && alignment > 1 && misaligned) {
+        if (errno == Errno.EINVAL && alignment > 1 && misaligned) {
             String needs = directIoAlignment > 0
                     ? "aligned to " + directIoAlignment + " bytes (the file system's STATX_DIOALIGN)"
                     : "aligned to the device's logical block size (multiples of " + DIRECT_ALIGNMENT + " are safe)";
@@ -861,7 +861,7 @@ public final class AioFile implements Closeable {
          * the caller then fails the operation with {@code r}'s error.
          */
         boolean retryLater(long r, Runnable again) {
-            boolean eintr = r == -c.EINTR;
+            boolean eintr = r == -Errno.EINTR;
             // Off the loop only once it is gone (FileEngine's contract): no retry can run then.
             if (!eintr && r != -c.EAGAIN || retries >= RETRY_LIMIT || !loop.inEventLoop()) {
                 return false;

@@ -6,6 +6,7 @@ package io.github.nettyaio.file;
 
 import io.github.nettyaio.sys.internal.AbiConstants;
 import io.github.nettyaio.sys.ErrnoException;
+import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFiles;
 import io.netty.buffer.ByteBuf;
@@ -178,7 +179,7 @@ class AioFileRetryTest {
     void refusedSubmissionsAreRetriedWithoutRecursion() throws Exception {
         byte[] data = random(5000);
         Path p = Files.write(dir.resolve("retry.bin"), new byte[5000]);
-        for (long refusal : new long[] {-C.EAGAIN, -C.EINTR}) {
+        for (long refusal : new long[] {-C.EAGAIN, -Errno.EINTR}) {
             FaultyEngine engine = new FaultyEngine(refusal, 40, 0, 0);
             try (AioFile f = open(p, engine)) {
                 ByteBuf src = Unpooled.directBuffer(5000).writeBytes(data);
@@ -283,7 +284,7 @@ class AioFileRetryTest {
     @Test
     void aLaterStepFailingMovesNoIndex() throws Exception {
         Path p = Files.write(dir.resolve("steps.bin"), random(5000));
-        try (AioFile f = open(p, new FaultyEngine(0, 0, 3, -C.EIO))) {
+        try (AioFile f = open(p, new FaultyEngine(0, 0, 3, -Errno.EIO))) {
             ByteBuf dst = Unpooled.directBuffer(5000).writeZero(7);
             try {
                 Future<Integer> r = f.readFully(dst, 0);                  // 1000 + 1000, then EIO
@@ -295,7 +296,7 @@ class AioFileRetryTest {
                 dst.release();
             }
         }
-        try (AioFile f = open(p, new FaultyEngine(0, 0, 2, -C.EIO))) {
+        try (AioFile f = open(p, new FaultyEngine(0, 0, 2, -Errno.EIO))) {
             ByteBuf src = Unpooled.directBuffer(3000).writeBytes(random(3000)).readerIndex(5);
             ByteBuf[] srcs = {Unpooled.wrappedBuffer(random(1500)), src};
             try {

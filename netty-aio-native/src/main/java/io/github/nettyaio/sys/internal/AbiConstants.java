@@ -90,23 +90,7 @@ public final class AbiConstants {
     /** AIO_ALLDONE, or {@link #NA}. */
     public final int AIO_ALLDONE;
 
-    // errno values that differ between platforms or that AIO reports
-    /** EINTR, or {@link #NA}. */
-    public final int EINTR;
-    /** EIO, or {@link #NA}. */
-    public final int EIO;
-    /** EBADF, or {@link #NA}. */
-    public final int EBADF;
-    /** ENOMEM, or {@link #NA}. */
-    public final int ENOMEM;
-    /** EFAULT, or {@link #NA}. */
-    public final int EFAULT;
-    /** EINVAL, or {@link #NA}. */
-    public final int EINVAL;
-    /** EFBIG, or {@link #NA}. */
-    public final int EFBIG;
-    /** ENOSPC, or {@link #NA}. */
-    public final int ENOSPC;
+    // errno values that differ between platforms; the classic ones, the same everywhere, are Errno's
     /** EAGAIN, or {@link #NA}. */
     public final int EAGAIN;
     /** EINPROGRESS, or {@link #NA}. */
@@ -147,24 +131,15 @@ public final class AbiConstants {
     public final int O_CLOEXEC;
 
     /**
-     * A new table holding the values every platform netty-aio supports shares: the classic errno values
-     * ({@link Errno}: the same from Version 7 Unix on) and the access modes {@code O_RDONLY}, {@code O_WRONLY},
-     * {@code O_RDWR}. Each platform's ABI adds its own to it.
+     * A new table holding the values every platform netty-aio supports shares: the access modes
+     * {@code O_RDONLY}, {@code O_WRONLY}, {@code O_RDWR}. Each platform's ABI adds its own to it.
      */
     static Map<String, Integer> common() {
-        Map<String, Integer> c = new java.util.HashMap<>();
-        c.put("EINTR", Errno.EINTR);
-        c.put("EIO", Errno.EIO);
-        c.put("EBADF", Errno.EBADF);
-        c.put("ENOMEM", Errno.ENOMEM);
-        c.put("EFAULT", Errno.EFAULT);
-        c.put("EINVAL", Errno.EINVAL);
-        c.put("EFBIG", Errno.EFBIG);
-        c.put("ENOSPC", Errno.ENOSPC);
-        c.put("O_RDONLY", 0);
-        c.put("O_WRONLY", 1);
-        c.put("O_RDWR", 2);
-        return c;
+        Map<String, Integer> values = new java.util.HashMap<>();
+        values.put("O_RDONLY", 0);
+        values.put("O_WRONLY", 1);
+        values.put("O_RDWR", 2);
+        return values;
     }
 
     /**
@@ -209,14 +184,6 @@ public final class AbiConstants {
         AIO_CANCELED = values.getOrDefault("AIO_CANCELED", NA);
         AIO_NOTCANCELED = values.getOrDefault("AIO_NOTCANCELED", NA);
         AIO_ALLDONE = values.getOrDefault("AIO_ALLDONE", NA);
-        EINTR = values.getOrDefault("EINTR", NA);
-        EIO = values.getOrDefault("EIO", NA);
-        EBADF = values.getOrDefault("EBADF", NA);
-        ENOMEM = values.getOrDefault("ENOMEM", NA);
-        EFAULT = values.getOrDefault("EFAULT", NA);
-        EINVAL = values.getOrDefault("EINVAL", NA);
-        EFBIG = values.getOrDefault("EFBIG", NA);
-        ENOSPC = values.getOrDefault("ENOSPC", NA);
         EAGAIN = values.getOrDefault("EAGAIN", NA);
         EINPROGRESS = values.getOrDefault("EINPROGRESS", NA);
         EOPNOTSUPP = values.getOrDefault("EOPNOTSUPP", NA);

@@ -15,16 +15,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one errno → exception mapping of netty-aio.
+ * The classic errno values and the one errno → exception mapping of netty-aio. Not API. Static; any thread.
  *
- * <p>Names come from the running platform's {@link AbiConstants} plus the classic errno values 1–34,
- * which are the same on Linux and FreeBSD (they date back to Version 7 Unix); descriptions come from
- * {@code strerror(3)}. Mapping: {@code ENOENT} → {@link NoSuchFileException}, {@code EEXIST} →
- * {@link FileAlreadyExistsException}, {@code EACCES}/{@code EPERM} → {@link AccessDeniedException},
- * {@code EISDIR}/{@code ENOTDIR} → {@link FileSystemException}; everything else → {@link ErrnoException}.
+ * <p>Each errno value is defined once: the classic ones 1–34, the same on every platform netty-aio supports
+ * (they date back to Version 7 Unix), here; those that differ between platforms in {@link AbiConstants}. Names
+ * come from both, descriptions from {@code strerror(3)}. Mapping: {@code ENOENT} → {@link NoSuchFileException},
+ * {@code EEXIST} → {@link FileAlreadyExistsException}, {@code EACCES}/{@code EPERM} →
+ * {@link AccessDeniedException}, {@code EISDIR}/{@code ENOTDIR} → {@link FileSystemException}; everything else
+ * → {@link ErrnoException}.
+ *
+ * <p>It is critical to compare a platform-varying errno ({@code EAGAIN}, {@code EINPROGRESS}, {@code ECANCELED}
+ * of AIO, ...) only with {@code Platform.abi().constants()}: Linux and FreeBSD disagree on their values.
  */
 public final class Errno {
-    /** Classic errno values, identical on Linux and FreeBSD. */
+    /** Operation not permitted. */
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
@@ -65,9 +69,9 @@ public final class Errno {
     /** Read-only file system. */
     public static final int EROFS = 30;
     /**
-     * {@code ECANCELED} as the Linux kernel reports it in an io_uring completion (asm-generic/errno.h). io_uring
-     * exists only on Linux, so this needs no ABI table; errno values that differ between platforms come from
-     * {@link AbiConstants}, the classic ones above are the same everywhere.
+     * {@code ECANCELED} as the Linux kernel reports it (asm-generic/errno.h), in an io_uring completion or from
+     * glibc's AIO; the glibc ABI's {@link AbiConstants#ECANCELED} is this value. Other errno values that differ
+     * between platforms come only from {@link AbiConstants}; the classic ones above only from here.
      */
     public static final int LINUX_ECANCELED = 125;
 
