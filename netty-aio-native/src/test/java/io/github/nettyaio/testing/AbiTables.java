@@ -135,8 +135,8 @@ public final class AbiTables {
         List<String> out = new ArrayList<>();
         String id = abi.id();
         Map<String, long[]> l = layouts.get(id);
-        Map<String, String> c = constants.get(id);
-        if (l == null || c == null) {
+        Map<String, String> theirTable = constants.get(id);
+        if (l == null || theirTable == null) {
             out.add(id + ": no rows in the tables");
             return out;
         }
@@ -154,7 +154,7 @@ public final class AbiTables {
         for (Map.Entry<String, Integer> e : abi.constants().asMap().entrySet()) {
             String name = e.getKey();
             int ours = e.getValue();
-            String theirs = c.get(name);
+            String theirs = theirTable.get(name);
             if (!AbiConstants.defined(ours)) {
                 if (theirs != null && !theirs.equals("n/a")) {
                     out.add(id + ": " + name + " is undefined in code but " + theirs + " in constants.tsv");
@@ -213,7 +213,8 @@ public final class AbiTables {
         return constants.getOrDefault(platform, Map.of()).get(name);
     }
 
-    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset, long size) {
+    private static void check(List<String> out, String id, String key, Map<String, long[]> table, long offset,
+            long size) {
         long[] row = table.get(key);
         if (row == null) {
             out.add(id + ": " + key + " has no row in layouts.tsv");

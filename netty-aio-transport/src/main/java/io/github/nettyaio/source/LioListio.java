@@ -25,8 +25,9 @@ import java.util.List;
 
 /**
  * A batch of reads and writes submitted with one {@code lio_listio(LIO_NOWAIT, ...)}, like mio-aio's
- * {@code LioCb}. Drive it with {@link io.github.nettyaio.Aio#newForLio}: the Aio becomes ready once every
- * request the kernel accepted has finished.
+ * {@code LioCb}. Drive it with {@link io.github.nettyaio.Aio#newForLio}: its {@code ready()} completes on the
+ * loop thread once every request the kernel accepted has finished; each request's outcome is then read with
+ * {@link #result(int)}, which throws its errno. Confined to the event loop thread once registered.
  *
  * <pre>{@code
  * LioListio lio = new LioListio();
@@ -42,26 +43,22 @@ import java.util.List;
  * lio.submit();                // dst from its current writerIndex, src's current readable bytes
  * }</pre>
  *
- * <p>Partial acceptance is reported, never lost: after {@code EAGAIN}/{@code EIO}/{@code EINTR} from
- * {@code lio_listio}, each entry is classified with {@code aio_error}: accepted ones (running, finished or
- * failed) are watched and reaped exactly once by {@link #result(int)}; refused ones ({@code EAGAIN}) wait
- * for {@link #resubmitRemaining()}.
+ * <p>Partial acceptance is reported, never lost: entries {@code lio_listio} refused ({@code EAGAIN}) wait for
+ * {@link #resubmitRemaining()}; the accepted ones (running, finished or failed) are reaped exactly once by
+ * {@link #result(int)}. The batch is <em>idle</em> before its first {@link #submit()} and again once every
+ * accepted request's result was read and none awaits resubmission. An idle batch may grow ({@link #addRead},
+ * {@link #addWrite}) and be submitted again; each round stages the buffers as of its {@link #submit()} and gets
+ * fresh control blocks and list array, so no round touches memory an earlier one handed to the kernel.
  *
- * <p>The batch is <em>idle</em> before its first {@link #submit()} and again once {@link #result(int)} has
- * been read for every request the kernel accepted (successfully or not) and none awaits resubmission. An
- * idle batch may be submitted again, to reuse it, and may grow ({@link #addRead}, {@link #addWrite}); each
- * round redefines every request from its buffer's indices at that {@link #submit()}, exactly as the first.
- *
- * <p>Native memory: every submission gets fresh control blocks (one per entry, freed when its result is
- * read) and its own list array (kept until every entry of the round is reaped: FreeBSD identifies
- * {@code EVFILT_LIO} events by that address), so no round ever touches memory an earlier one handed to the
- * kernel. Buffers are retained while in flight. Confined to the event loop thread once registered.
+ * <p>It is critical to read {@link #result(int)} for every accepted request, failed ones included: until then
+ * its buffers stay retained and the batch can't be submitted again.
  */
 public final class LioListio implements AioSource {
     private final Abi abi = Platform.abi();
     private final AbiConstants constants = abi.constants();
     /** One request per entry; its {@link AioRequest.State} is the entry's state in the current round. */
     private final List<AioRequest> entries = new ArrayList<>();
+    /** This round's list arrays, kept until its last entry is reaped: FreeBSD identifies EVFILT_LIO by them. */
     private final List<Long> listArrays = new ArrayList<>();
     private AioNotifier notifier;
     private long token;

@@ -16,8 +16,12 @@ import java.util.Set;
  *
  * <p>Each public {@code int} field carries the C macro's name and value; a macro the platform does not
  * define holds {@link #NA}. This class is data: the ABI tests compare every field with
- * {@code src/test/resources/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a field
- * here adds a check there.
+ * {@code src/test/resources/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a
+ * field here adds a check there. Immutable; any thread. Errno values the same on every platform are not here but
+ * in {@link Errno}.
+ *
+ * <p>It is critical to compare with the running platform's instance ({@code Platform.abi().constants()}), never
+ * with a literal: most values differ between Linux, FreeBSD and macOS.
  */
 @SuppressWarnings({"checkstyle:MemberName", "checkstyle:ParameterName"})
 public final class AbiConstants {

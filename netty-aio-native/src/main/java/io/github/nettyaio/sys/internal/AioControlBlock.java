@@ -15,26 +15,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires:
- * prepare fields → submit → ({@code aio_error} until not {@code EINPROGRESS}) → {@code aio_return} exactly
- * once → prepare again or {@link #free()}.
+ * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires: prepare →
+ * submit → {@code aio_error} until not {@code EINPROGRESS} → {@code aio_return} exactly once → prepare again or
+ * {@link #free()}. Netty-aio's requests use it through {@code io.github.nettyaio.internal.aiocb.AioRequest}.
+ * The owner's calls are confined to one thread at a time; another thread that watches the block (the reaper)
+ * takes a {@link #hold()} and reads it with {@link #aioErrorShared()}, and the memory then goes only after the
+ * last {@link #unhold()}. Misuse throws {@link IllegalStateException}; a submission's errno is returned or
+ * thrown as an {@link IOException}.
  *
- * <p>Fields are written one by one before submission; while a request is in flight (submitted and not yet
- * returned) nothing in the structure is written and {@link #free()} refuses, because the kernel (FreeBSD)
- * or glibc's AIO threads write into it.
- *
- * <p>Memory safety beyond the owner's discipline:
- * <ul>
- *   <li>While in flight, the block and the object given to {@link #submit(Op, String, Object)} (the source,
- *       which references the data buffers) are strongly referenced from a global in-flight set, so neither
- *       the control block nor a buffer the kernel writes into can be garbage-collected until
- *       {@link #aioReturn()}.</li>
- *   <li>Another thread that watches the block (a reaper calling {@link #aioErrorShared()}) takes a
- *       {@link #hold()}: the owner's {@link #free()} then only takes effect after the last
- *       {@link #unhold()}.</li>
- *   <li>A block that becomes unreachable without {@link #free()} is freed by a {@link Cleaner}.</li>
- * </ul>
- * Not thread-safe otherwise: confine the owner's calls to one thread at a time.
+ * <p>While in flight (submitted, not yet returned) the structure is never written and {@link #free()} refuses:
+ * the kernel (FreeBSD) or glibc's AIO threads write into it. It is critical that the object given at submission
+ * (the one referencing the data buffers) is what the kernel's memory hangs on: a global in-flight set keeps it
+ * and the block strongly reachable until {@link #aioReturn()}; a block dropped without {@link #free()} is freed
+ * by a {@link Cleaner}.
  */
 public final class AioControlBlock {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioControlBlock.class);

@@ -13,8 +13,9 @@ import java.util.Map;
  * macOS's ABI on LP64 (arm64 and x86_64 are identical for everything netty-aio uses), read from XNU's headers
  * ({@code bsd/sys/aio.h}, {@code bsd/sys/signal.h}, {@code bsd/sys/errno.h}, {@code bsd/sys/fcntl.h}) and checked
  * with {@code clang --target={arm64,x86_64}-apple-macos11} against a reconstruction of those structures
- * ({@code netty-aio-native/src/test/abi/macos-abi.c}). Never run here: the ABI tests compare it with
- * {@code src/test/resources/abi-macos/}, which are not part of {@code abi/}.
+ * ({@code netty-aio-native/src/test/abi/macos-abi.c}). Immutable data, built once; any thread. It can't run where
+ * netty-aio is built and tested: the ABI tests compare it with {@code src/test/resources/abi-macos/}, which are
+ * not part of {@code abi/}.
  *
  * <p>What macOS lacks, and so this ABI leaves out: {@code O_DIRECT} (open with {@link AioOpenOption#DIRECT}
  * fails), kqueue AIO notification (completions go through the AIO reaper), {@code aio_readv}/{@code aio_writev}

@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * FreeBSD's ABI on LP64 (amd64 and arm64 are identical for everything netty-aio uses), read from FreeBSD's
  * headers ({@code sys/aio.h}, {@code sys/signal.h}, {@code sys/event.h}, {@code sys/fcntl.h},
- * {@code sys/errno.h}). Never run here: checked only against the ABI tables by the ABI tests.
+ * {@code sys/errno.h}). Immutable data, built once; any thread.
+ *
+ * <p>It is critical to change a value here only together with the ABI tables: FreeBSD code can't run where
+ * netty-aio is built and tested, so the tables are the only check these values get.
  */
 final class FreeBsdAbi {
     private FreeBsdAbi() {

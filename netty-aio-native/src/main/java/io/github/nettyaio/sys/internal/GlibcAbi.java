@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Linux glibc's ABI on LP64 (x86_64 and aarch64 differ only in {@code O_DIRECT}), from glibc's
- * {@code aio.h}, {@code bits/sigevent-consts.h}, {@code asm-generic/errno.h} and {@code fcntl.h}. The x86_64
- * variant is the one the tests run against for real here.
+ * Linux glibc's ABI on LP64 (x86_64 and aarch64 differ only in {@code O_DIRECT}), from glibc's {@code aio.h},
+ * {@code bits/sigevent-consts.h}, {@code asm-generic/errno.h} and {@code fcntl.h}; the x86_64 variant also runs
+ * in the native tests. Immutable data, built once; any thread.
+ *
+ * <p>It is critical to change a value here only together with the ABI tables ({@code constants.tsv},
+ * {@code layouts.tsv}): the ABI tests compare the two.
  */
 final class GlibcAbi {
     private GlibcAbi() {

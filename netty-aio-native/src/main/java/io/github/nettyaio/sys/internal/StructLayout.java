@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * The layout of one C structure on one platform: its name, total size, alignment and the fields the JNA
  * layer touches. Fields that netty-aio never reads or writes (kernel-private ones) are deliberately absent.
+ * Immutable; any thread. It is critical to look fields up by name ({@link #field}), never by position: the
+ * platforms order them differently.
  *
  * @param cName  the structure's tag in C (for example {@code aiocb})
  * @param size   {@code sizeof(struct ...)}
@@ -25,7 +27,8 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
         fields = List.copyOf(fields);
         for (StructField f : fields) {
             if (f.offset() + f.size() > size) {
-                throw new IllegalArgumentException(cName + "." + f.cName() + " lies outside the " + size + "-byte struct");
+                throw new IllegalArgumentException(cName + "." + f.cName() + " lies outside the " + size
+                        + "-byte struct");
             }
         }
     }

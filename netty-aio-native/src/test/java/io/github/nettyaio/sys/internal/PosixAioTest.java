@@ -127,7 +127,8 @@ class PosixAioTest {
             NativeMemory.putLong(ts + 8, left % 1_000_000_000L);
             int rc = PosixAio.aio_suspend(list, 1, ts);
             int errno = LibC.errno();
-            assertTrue(rc == 0 || errno == constants.EAGAIN || errno == Errno.EINTR, "aio_suspend: " + Errno.format(errno));
+            assertTrue(rc == 0 || errno == constants.EAGAIN || errno == Errno.EINTR,
+                    "aio_suspend: " + Errno.format(errno));
         }
         return err;
     }
@@ -171,7 +172,7 @@ class PosixAioTest {
     void aioFsyncBothModes() throws IOException {
         try (PosixFileDescriptor fd = PosixFiles.open(dir.resolve("sync.bin"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
-            for (AioControlBlock.Op op : new AioControlBlock.Op[] {AioControlBlock.Op.FSYNC, AioControlBlock.Op.FDATASYNC}) {
+            for (AioControlBlock.Op op : List.of(AioControlBlock.Op.FSYNC, AioControlBlock.Op.FDATASYNC)) {
                 AioControlBlock s = aiocb();
                 s.prepare(fd.intValue(), 0, 0, 0, constants.LIO_NOP);
                 s.submit(op, fd.target(), null);
@@ -236,7 +237,8 @@ class PosixAioTest {
             assertEquals(-1, queued.aioReturn());
 
             int first = running.cancel(pipe[0], "pipe");
-            assertTrue(first == constants.AIO_NOTCANCELED || first == constants.AIO_CANCELED, "aio_cancel gave " + first);
+            assertTrue(first == constants.AIO_NOTCANCELED || first == constants.AIO_CANCELED,
+                    "aio_cancel gave " + first);
             if (first == constants.AIO_NOTCANCELED) {
                 long one = alloc(1);
                 NativeMemory.putInt(one, 0x2a);

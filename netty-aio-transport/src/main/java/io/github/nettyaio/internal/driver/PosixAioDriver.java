@@ -12,26 +12,29 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivery for any event loop through {@code SIGEV_NONE} requests and the {@link PosixAioReaper}: the reaper
- * thread finds finished requests and queues them here; one task per batch drains the queue on the loop
- * thread. No thread and no JVM attach per completion.
+ * thread finds finished requests and queues them here; one task per batch drains the queue and makes the
+ * {@code Aio}s ready on the loop thread. No thread and no JVM attach per completion. While it drains, the loop
+ * also reports its own pending requests that finished meanwhile, so under load completions don't wait for a
+ * round trip through the reaper. A loop that is gone drops its completions (its {@code Aio}s were failed).
  *
- * <p>While it drains, the loop also looks at its own requests still pending and reports those that finished
- * meanwhile itself, so under load completions don't wait for a round trip through the reaper. Each
- * completion is reported once: the reaper and the loop {@linkplain PosixAioReaper.Watch#claim() claim} it.
- * The loop {@linkplain AioControlBlock#hold() holds} the control blocks it may look at.
+ * <p>It is critical that each completion is reported once: the reaper and the loop
+ * {@linkplain PosixAioReaper.Watch#claim() claim} it, and the loop {@linkplain AioControlBlock#hold() holds}
+ * the control blocks it may look at.
  */
 final class PosixAioDriver extends AioDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioDriver.class);
     private static final AtomicLong TOKENS = new AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     /** Distinguishes drivers (and so loop threads) in the reaper's wake-up decision. */
     final int id = IDS.incrementAndGet();
@@ -41,7 +44,7 @@ final class PosixAioDriver extends AioDriver {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
     /** This loop's watches not yet reported (loop thread only). */
-    private final java.util.ArrayList<PosixAioReaper.Watch> pending = new java.util.ArrayList<>();
+    private final ArrayList<PosixAioReaper.Watch> pending = new ArrayList<>();
 
     PosixAioDriver(IoEventLoop loop, PosixAioReaper reaper) {
         super(loop);
