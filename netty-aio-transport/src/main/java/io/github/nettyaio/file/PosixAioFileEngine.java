@@ -63,8 +63,8 @@ final class PosixAioFileEngine implements FileEngine {
         Aio<AioRequest> aio;
         try {
             aio = Aio.newForAio(loop, request);
-        } catch (IOException e) {
-            logger.debug("Can't drive AIO on {}", loop, e);
+        } catch (IOException failure) {
+            logger.debug("Can't drive AIO on {}", loop, failure);
             done.complete(-Errno.EIO);
             return;
         }
@@ -75,8 +75,8 @@ final class PosixAioFileEngine implements FileEngine {
             return;
         }
         inFlight.add(request);
-        aio.ready().addListener(f -> {
-            if (f.isSuccess()) {
+        aio.ready().addListener(ready -> {
+            if (ready.isSuccess()) {
                 inFlight.remove(request);
                 aio.close();
                 done.complete(request.reap());
@@ -97,8 +97,8 @@ final class PosixAioFileEngine implements FileEngine {
         for (AioRequest request : inFlight.toArray(new AioRequest[0])) {
             try {
                 request.cancel();
-            } catch (IOException e) {
-                logger.debug("aio_cancel failed", e);
+            } catch (IOException failure) {
+                logger.debug("aio_cancel failed", failure);
             }
         }
     }

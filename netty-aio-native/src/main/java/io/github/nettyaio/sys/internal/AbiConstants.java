@@ -218,12 +218,12 @@ public final class AbiConstants {
      */
     public Map<String, Integer> asMap() {
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (Field f : AbiConstants.class.getDeclaredFields()) {
-            if (isConstantField(f)) {
+        for (Field field : AbiConstants.class.getDeclaredFields()) {
+            if (isConstantField(field)) {
                 try {
-                    map.put(f.getName(), f.getInt(this));
-                } catch (IllegalAccessException e) {
-                    throw new AssertionError(e);
+                    map.put(field.getName(), field.getInt(this));
+                } catch (IllegalAccessException inaccessible) {
+                    throw new AssertionError(inaccessible);
                 }
             }
         }
@@ -232,16 +232,17 @@ public final class AbiConstants {
 
     private static Set<String> declaredNames() {
         Set<String> names = new java.util.HashSet<>();
-        for (Field f : AbiConstants.class.getDeclaredFields()) {
-            if (isConstantField(f)) {
-                names.add(f.getName());
+        for (Field field : AbiConstants.class.getDeclaredFields()) {
+            if (isConstantField(field)) {
+                names.add(field.getName());
             }
         }
         return names;
     }
 
-    private static boolean isConstantField(Field f) {
-        int m = f.getModifiers();
-        return f.getType() == int.class && Modifier.isPublic(m) && Modifier.isFinal(m) && !Modifier.isStatic(m);
+    private static boolean isConstantField(Field field) {
+        int modifiers = field.getModifiers();
+        return field.getType() == int.class && Modifier.isPublic(modifiers) && Modifier.isFinal(modifiers)
+                && !Modifier.isStatic(modifiers);
     }
 }

@@ -84,18 +84,18 @@ public final class AioControlBlock {
 
     private AioControlBlock(Abi abi) {
         this.abi = abi;
-        StructLayout l = abi.aiocb();
-        this.fildes = l.field("aio_fildes");
-        this.offset = l.field("aio_offset");
-        this.buf = l.field("aio_buf");
-        this.nbytes = l.field("aio_nbytes");
-        this.lioOpcode = l.field("aio_lio_opcode");
-        this.address = NativeMemory.allocateZeroed(l.size());
+        StructLayout layout = abi.aiocb();
+        this.fildes = layout.field("aio_fildes");
+        this.offset = layout.field("aio_offset");
+        this.buf = layout.field("aio_buf");
+        this.nbytes = layout.field("aio_nbytes");
+        this.lioOpcode = layout.field("aio_lio_opcode");
+        this.address = NativeMemory.allocateZeroed(layout.size());
         this.memory = new Memory(address);
         this.cleanable = CLEANER.register(this, memory);
-        this.sigevent = address + l.offset("aio_sigevent");
-        this.errorCodeAddress = l.has("__error_code") ? address + l.offset("__error_code") : 0;
-        this.returnValueAddress = l.has("__return_value") ? address + l.offset("__return_value") : 0;
+        this.sigevent = address + layout.offset("aio_sigevent");
+        this.errorCodeAddress = layout.has("__error_code") ? address + layout.offset("__error_code") : 0;
+        this.returnValueAddress = layout.has("__return_value") ? address + layout.offset("__return_value") : 0;
         Sigevents.writeNone(abi, sigevent);
     }
 
@@ -158,11 +158,11 @@ public final class AioControlBlock {
         }
         checkWritable();
         this.fd = fd;
-        StructLayout l = abi.aiocb();
+        StructLayout layout = abi.aiocb();
         NativeMemory.putField(address, fildes, fd);
         NativeMemory.putField(address, offset, fileOffset);
-        NativeMemory.putField(address, l.field("aio_iov"), iov);
-        NativeMemory.putField(address, l.field("aio_iovcnt"), iovcnt);
+        NativeMemory.putField(address, layout.field("aio_iov"), iov);
+        NativeMemory.putField(address, layout.field("aio_iovcnt"), iovcnt);
         NativeMemory.putField(address, lioOpcode, opcode);
     }
 
@@ -303,13 +303,13 @@ public final class AioControlBlock {
 
     /** Keeps the memory allocated for another thread until {@link #unhold()}, even across {@link #free()}. */
     public void hold() {
-        int r;
+        int value;
         do {
-            r = refs.get();
-            if (r == 0) {
+            value = refs.get();
+            if (value == 0) {
                 throw new IllegalStateException("aiocb was freed");
             }
-        } while (!refs.compareAndSet(r, r + 1));
+        } while (!refs.compareAndSet(value, value + 1));
     }
 
     /** Releases a {@link #hold()}; frees the memory if the owner already freed the block. */
@@ -336,9 +336,10 @@ public final class AioControlBlock {
         }
         // glibc's aio_return(3) is a plain read of __return_value (no resources to release); FreeBSD's is a
         // system call that also frees the kernel's job, so it is always called there.
-        long r = returnValueAddress != 0 ? NativeMemory.getLong(returnValueAddress) : PosixAio.aio_return(address);
+        long value = returnValueAddress != 0 ? NativeMemory.getLong(returnValueAddress)
+                : PosixAio.aio_return(address);
         leaveFlight();
-        return r;
+        return value;
     }
 
     /**

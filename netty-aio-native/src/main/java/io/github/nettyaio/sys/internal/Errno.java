@@ -100,16 +100,16 @@ public final class Errno {
      * {@code "errno N"} when netty-aio does not know it.
      */
     public static String name(int errno) {
-        String n = names().get(errno);
-        return n != null ? n : "errno " + errno;
+        String found = names().get(errno);
+        return found != null ? found : "errno " + errno;
     }
 
     /** Returns {@code strerror(errno)}, or {@code "Unknown error N"} when libc can't be reached. */
     public static String describe(int errno) {
         try {
-            String s = LibC.strerror(errno);
-            return s != null ? s : "Unknown error " + errno;
-        } catch (LinkageError e) {
+            String text = LibC.strerror(errno);
+            return text != null ? text : "Unknown error " + errno;
+        } catch (LinkageError noLibc) {
             return "Unknown error " + errno;
         }
     }
@@ -154,21 +154,21 @@ public final class Errno {
     }
 
     private static Map<Integer, String> names() {
-        Map<Integer, String> n = names;
-        if (n == null) {
-            Map<Integer, String> m = new HashMap<>(CLASSIC);
+        Map<Integer, String> found = names;
+        if (found == null) {
+            Map<Integer, String> table = new HashMap<>(CLASSIC);
             if (Platform.hasAbi()) {
                 // AbiConstants declares errno names in a fixed order; keep the first for shared values
                 // (EAGAIN before EWOULDBLOCK, EOPNOTSUPP before ENOTSUP).
-                for (Map.Entry<String, Integer> e : Platform.abi().constants().asMap().entrySet()) {
-                    String key = e.getKey();
-                    if (key.startsWith("E") && !key.startsWith("EV") && AbiConstants.defined(e.getValue())) {
-                        m.putIfAbsent(e.getValue(), key);
+                for (Map.Entry<String, Integer> entry : Platform.abi().constants().asMap().entrySet()) {
+                    String key = entry.getKey();
+                    if (key.startsWith("E") && !key.startsWith("EV") && AbiConstants.defined(entry.getValue())) {
+                        table.putIfAbsent(entry.getValue(), key);
                     }
                 }
             }
-            names = n = Map.copyOf(m);
+            names = found = Map.copyOf(table);
         }
-        return n;
+        return found;
     }
 }

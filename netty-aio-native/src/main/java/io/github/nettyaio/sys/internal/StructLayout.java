@@ -25,9 +25,9 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
      */
     public StructLayout {
         fields = List.copyOf(fields);
-        for (StructField f : fields) {
-            if (f.offset() + f.size() > size) {
-                throw new IllegalArgumentException(cName + "." + f.cName() + " lies outside the " + size
+        for (StructField field : fields) {
+            if (field.offset() + field.size() > size) {
+                throw new IllegalArgumentException(cName + "." + field.cName() + " lies outside the " + size
                         + "-byte struct");
             }
         }
@@ -39,9 +39,9 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
      * @throws IllegalArgumentException if this layout has no such field
      */
     public StructField field(String name) {
-        for (StructField f : fields) {
-            if (f.cName().equals(name)) {
-                return f;
+        for (StructField field : fields) {
+            if (field.cName().equals(name)) {
+                return field;
             }
         }
         throw new IllegalArgumentException("struct " + cName + " has no field " + name + " in this ABI");
@@ -58,8 +58,8 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
 
     /** Returns whether this layout describes a field called {@code name}. */
     public boolean has(String name) {
-        for (StructField f : fields) {
-            if (f.cName().equals(name)) {
+        for (StructField field : fields) {
+            if (field.cName().equals(name)) {
                 return true;
             }
         }

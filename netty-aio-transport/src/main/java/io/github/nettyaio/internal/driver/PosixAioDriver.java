@@ -71,12 +71,12 @@ final class PosixAioDriver extends AioDriver {
         if (accepted.length == 0) {
             throw new IllegalArgumentException("no accepted request to watch");
         }
-        PosixAioReaper.Watch w = new PosixAioReaper.Watch(this, token, accepted);
+        PosixAioReaper.Watch watch = new PosixAioReaper.Watch(this, token, accepted);
         for (AioControlBlock cb : accepted) {
             cb.hold();
         }
-        pending.add(w);
-        reaper.watch(w);
+        pending.add(watch);
+        reaper.watch(watch);
     }
 
     @Override
@@ -90,7 +90,7 @@ final class PosixAioDriver extends AioDriver {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drain);
-            } catch (RejectedExecutionException e) {
+            } catch (RejectedExecutionException rejected) {
                 // The loop is gone: its Aios were failed by the termination listener. The requests stay
                 // pinned until their sources reap them (or forever, if they never do).
                 logger.debug("Dropping AIO completions for {}: loop shut down", loop);
@@ -101,9 +101,9 @@ final class PosixAioDriver extends AioDriver {
 
     private void drain() {
         drainScheduled.set(false);
-        PosixAioReaper.Watch w;
-        while ((w = completed.poll()) != null) {
-            notifyReady(w.token);
+        PosixAioReaper.Watch watch;
+        while ((watch = completed.poll()) != null) {
+            notifyReady(watch.token);
         }
         pollOwn();
     }
@@ -120,19 +120,19 @@ final class PosixAioDriver extends AioDriver {
                 if (i >= pending.size()) {
                     continue;
                 }
-                PosixAioReaper.Watch w = pending.get(i);
-                boolean mine = !w.isClaimed() && w.finished() && w.claim();
-                if (w.isClaimed()) {
+                PosixAioReaper.Watch watch = pending.get(i);
+                boolean mine = !watch.isClaimed() && watch.finished() && watch.claim();
+                if (watch.isClaimed()) {
                     int last = pending.size() - 1;
                     pending.set(i, pending.get(last));
                     pending.remove(last);
-                    for (AioControlBlock cb : w.cbs) {
+                    for (AioControlBlock cb : watch.cbs) {
                         cb.unhold();
                     }
                 }
                 if (mine) {
                     found = true;
-                    notifyReady(w.token);
+                    notifyReady(watch.token);
                 }
             }
             if (!found) {

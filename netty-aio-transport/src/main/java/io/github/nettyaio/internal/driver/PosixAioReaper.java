@@ -113,20 +113,21 @@ final class PosixAioReaper implements Runnable {
 
     /** The process-wide reaper, started on first use; its wake as {@link AioProperties#reaperWakeTimed()} says. */
     static PosixAioReaper instance() throws IOException {
-        PosixAioReaper r = instance;
-        if (r == null) {
+        PosixAioReaper reaper = instance;
+        if (reaper == null) {
             synchronized (PosixAioReaper.class) {
-                r = instance;
-                if (r == null) {
+                reaper = instance;
+                if (reaper == null) {
                     Abi abi = Platform.abi();
                     boolean timed = AioProperties.reaperWakeTimed() || Platform.os() != Platform.Os.LINUX;
-                    r = new PosixAioReaper(abi, timed ? new TimedReaperWake(abi) : EventfdReaperWake.open(abi));
-                    r.start();
-                    instance = r;
+                    ReaperWake wake = timed ? new TimedReaperWake(abi) : EventfdReaperWake.open(abi);
+                    reaper = new PosixAioReaper(abi, wake);
+                    reaper.start();
+                    instance = reaper;
                 }
             }
         }
-        return r;
+        return reaper;
     }
 
     /**
@@ -144,13 +145,13 @@ final class PosixAioReaper implements Runnable {
         return wake;
     }
 
-    /** Starts watching {@code w} (any thread). */
-    void watch(Watch w) {
-        for (AioControlBlock cb : w.cbs) {
+    /** Starts watching {@code watch} (any thread). */
+    void watch(Watch watch) {
+        for (AioControlBlock cb : watch.cbs) {
             cb.hold();
         }
-        incoming.add(w);
-        if (sleeping && !completesAfterAWatchedRequest(w)) {
+        incoming.add(watch);
+        if (sleeping && !completesAfterAWatchedRequest(watch)) {
             wakeUp();
         }
     }
@@ -161,13 +162,13 @@ final class PosixAioReaper implements Runnable {
     }
 
     /**
-     * Whether {@code w} can only finish after a request the sleeping reaper waits for: one submitted earlier
+     * Whether {@code watch} can only finish after a request the sleeping reaper waits for: one submitted earlier
      * by the same loop thread on the same descriptor. glibc runs such requests one at a time in order, so the
-     * reaper will wake for the earlier one and find {@code w} then; no wake-up write is needed. This saves a
+     * reaper will wake for the earlier one and find {@code watch} then; no wake-up write is needed. This saves a
      * system call and two thread switches per request under load.
      */
-    private boolean completesAfterAWatchedRequest(Watch w) {
-        return perFdFifo && w.key != -1 && Arrays.binarySearch(sleepKeys, w.key) >= 0;
+    private boolean completesAfterAWatchedRequest(Watch watch) {
+        return perFdFifo && watch.key != -1 && Arrays.binarySearch(sleepKeys, watch.key) >= 0;
     }
 
     @Override
@@ -175,9 +176,9 @@ final class PosixAioReaper implements Runnable {
         for (;;) {
             try {
                 loop();
-            } catch (Throwable t) {
+            } catch (Throwable failure) {
                 // Never die: every watched request would hang. Log and go on.
-                logger.error("AIO reaper failed; continuing", t);
+                logger.error("AIO reaper failed; continuing", failure);
             }
         }
     }
@@ -186,8 +187,8 @@ final class PosixAioReaper implements Runnable {
         for (;;) {
             takeIncoming();
             reapFinished();
-            int n = fillList();
-            if (n < 0) {
+            int count = fillList();
+            if (count < 0) {
                 continue; // a watch finished after reapFinished looked at it: reap before sleeping
             }
             sleeping = true;
@@ -195,12 +196,12 @@ final class PosixAioReaper implements Runnable {
                 sleeping = false;
                 continue;
             }
-            if (n == 0) {
+            if (count == 0) {
                 LockSupport.park(this);   // timed wake, nothing watched: the next watch unparks
                 sleeping = false;
                 continue;
             }
-            int rc = PosixAio.aio_suspend(list, n, wake.timeout());
+            int rc = PosixAio.aio_suspend(list, count, wake.timeout());
             sleeping = false;
             if (rc != 0) {
                 int errno = LibC.errno();
@@ -213,32 +214,32 @@ final class PosixAioReaper implements Runnable {
     }
 
     private void takeIncoming() {
-        Watch w;
-        while ((w = incoming.poll()) != null) {
-            watching.add(w);
+        Watch watch;
+        while ((watch = incoming.poll()) != null) {
+            watching.add(watch);
         }
     }
 
     private void reapFinished() {
         List<Watch> ws = watching;
         for (int i = ws.size() - 1; i >= 0; i--) {
-            Watch w = ws.get(i);
-            if (w.isClaimed() || finished(w)) {
+            Watch watch = ws.get(i);
+            if (watch.isClaimed() || finished(watch)) {
                 int last = ws.size() - 1;
                 ws.set(i, ws.get(last));
                 ws.remove(last);
-                for (AioControlBlock cb : w.cbs) {
+                for (AioControlBlock cb : watch.cbs) {
                     cb.unhold();
                 }
-                if (w.claim()) {
-                    w.driver.completed(w);
+                if (watch.claim()) {
+                    watch.driver.completed(watch);
                 }
             }
         }
     }
 
-    private boolean finished(Watch w) {
-        for (AioControlBlock cb : w.cbs) {
+    private boolean finished(Watch watch) {
+        for (AioControlBlock cb : watch.cbs) {
             if (cb.aioErrorShared() == einprogress) {
                 return false;
             }
@@ -254,12 +255,12 @@ final class PosixAioReaper implements Runnable {
      */
     private int fillList() {
         int head = wake.listEntries();
-        int n = head;
-        for (Watch w : watching) {
-            n += w.cbs.length;
+        int count = head;
+        for (Watch watch : watching) {
+            count += watch.cbs.length;
         }
-        if (n > listCapacity) {
-            int cap = Math.max(n, listCapacity * 2);
+        if (count > listCapacity) {
+            int cap = Math.max(count, listCapacity * 2);
             long bigger = NativeMemory.allocateZeroed(8L * cap);
             NativeMemory.free(list);
             list = bigger;
@@ -267,16 +268,16 @@ final class PosixAioReaper implements Runnable {
         }
         wake.writeListHead(list);
         int entries = head;
-        long[] keys = perFdFifo ? new long[n] : null;
-        int k = 0;
-        for (Watch w : watching) {
+        long[] keys = perFdFifo ? new long[count] : null;
+        int keyCount = 0;
+        for (Watch watch : watching) {
             boolean any = false;
-            for (AioControlBlock cb : w.cbs) {
+            for (AioControlBlock cb : watch.cbs) {
                 if (cb.aioErrorShared() == einprogress) {
                     NativeMemory.putLong(list + 8L * entries++, cb.address());
                     any = true;
                     if (keys != null) {
-                        keys[k++] = key(w.driver, cb);
+                        keys[keyCount++] = key(watch.driver, cb);
                     }
                 }
             }
@@ -285,7 +286,7 @@ final class PosixAioReaper implements Runnable {
             }
         }
         if (keys != null) {
-            long[] sorted = Arrays.copyOf(keys, k);
+            long[] sorted = Arrays.copyOf(keys, keyCount);
             Arrays.sort(sorted);
             sleepKeys = sorted;
         }
