@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires: prepare →
+ * One {@code struct aiocb} (above 400 lines: its life cycle, pinning, holds and Cleaner guard one memory block
+ * and stay together) in native memory that never moves, with the life cycle POSIX requires: prepare →
  * submit → {@code aio_error} until not {@code EINPROGRESS} → {@code aio_return} exactly once → prepare again or
  * {@link #free()}. Netty-aio's requests use it through {@code io.github.nettyaio.internal.aiocb.AioRequest}.
  * The owner's calls are confined to one thread at a time; another thread that watches the block (the reaper)

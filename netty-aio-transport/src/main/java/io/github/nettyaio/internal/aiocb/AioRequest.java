@@ -106,11 +106,7 @@ public final class AioRequest implements AioSource {
         return new AioRequest(op, fd, target, offset, null, address, length);
     }
 
-    /**
-     * An {@code aio_fsync}: {@code O_DSYNC} when {@code dataOnly}, else {@code O_SYNC}.
-     *
-     * @throws UnsupportedOperationException where netty-aio has no ABI for the platform
-     */
+    /** An {@code aio_fsync}: {@code O_DSYNC} when {@code dataOnly}, else {@code O_SYNC}; needs the platform's ABI. */
     public static AioRequest forSync(int fd, String target, boolean dataOnly) {
         AioControlBlock.Op op = dataOnly ? AioControlBlock.Op.FDATASYNC : AioControlBlock.Op.FSYNC;
         return new AioRequest(op, fd, target, 0, null, 0, 0);
@@ -139,16 +135,6 @@ public final class AioRequest implements AioSource {
         return cb;
     }
 
-    /** The submitting call, e.g. {@link AioControlBlock.Op#READ}. */
-    public AioControlBlock.Op op() {
-        return op;
-    }
-
-    /** The path or fd description used in error messages. */
-    public String target() {
-        return target;
-    }
-
     /**
      * Submits the request alone ({@code aio_read}, {@code aio_write}, {@code aio_fsync}); buffers are staged as
      * of now. Reports to the registered notifier, if any.
@@ -166,10 +152,8 @@ public final class AioRequest implements AioSource {
     }
 
     /**
-     * {@link #submit()}, reporting the submission's errno as a value.
-     *
-     * @return 0 when the request is in flight, else the errno (nothing is then in flight, the state unchanged)
-     * @throws IllegalStateException the request is prepared or in flight
+     * {@link #submit()}, reporting the submission's errno as a value: 0 when the request is in flight, else the
+     * errno (nothing is then in flight, the state unchanged). Throws as {@link #submit()} does otherwise.
      */
     public int trySubmit() {
         prepare(constants.LIO_NOP);
@@ -241,11 +225,7 @@ public final class AioRequest implements AioSource {
         state = State.PREPARED;
     }
 
-    /**
-     * Undoes {@link #prepareListEntry()} without submitting: frees the control block and releases the buffers.
-     *
-     * @throws IllegalStateException the request is not prepared
-     */
+    /** Undoes {@link #prepareListEntry()} (the request must be prepared): frees the block, releases buffers. */
     public void unprepare() {
         requireState(State.PREPARED);
         AioControlBlock block = cb;
@@ -256,10 +236,8 @@ public final class AioRequest implements AioSource {
     }
 
     /**
-     * Hands the prepared entry to the kernel as part of a list: notification {@code SIGEV_NONE} (the list's own
-     * sigevent notifies), pinned and in flight from now on. Call just before {@code lio_listio}.
-     *
-     * @throws IllegalStateException the request is not prepared
+     * Hands the prepared entry to the kernel as part of a list, just before {@code lio_listio}: notification
+     * {@code SIGEV_NONE} (the list's own sigevent notifies), pinned and in flight from now on; only when prepared.
      */
     public void markListed() {
         requireState(State.PREPARED);
@@ -292,11 +270,7 @@ public final class AioRequest implements AioSource {
         unprepare();
     }
 
-    /**
-     * {@code aio_error}: 0 once done, {@code EINPROGRESS} while running, else the request's errno.
-     *
-     * @throws IllegalStateException the request is not in flight
-     */
+    /** {@code aio_error}: 0 once done, {@code EINPROGRESS} while running, else the errno; only in flight. */
     public int error() {
         requireState(State.IN_FLIGHT);
         return cb.aioError();
@@ -334,11 +308,8 @@ public final class AioRequest implements AioSource {
     }
 
     /**
-     * {@link #reap()}, throwing a failed request's errno.
-     *
-     * @throws IOException           the request's errno, e.g. {@code aio_read(data.bin): EBADF (Bad file
-     *                               descriptor)}; its buffers are unchanged
-     * @throws IllegalStateException the request is not in flight, or still in progress
+     * {@link #reap()}, throwing a failed request's errno as an {@link IOException}, e.g. {@code aio_read(data.bin):
+     * EBADF (Bad file descriptor)} (its buffers unchanged); {@link IllegalStateException} as {@link #reap()}.
      */
     public long reapOrThrow() throws IOException {
         long result = reap();
