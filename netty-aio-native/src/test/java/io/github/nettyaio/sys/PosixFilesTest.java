@@ -127,23 +127,24 @@ class PosixFilesTest {
 
     @Test
     void optionsBecomeTheRightFlags() throws IOException {
-        AbiConstants c = Platform.abi().constants();
+        AbiConstants constants = Platform.abi().constants();
         Path f = dir.resolve("flags.bin");
         try (PosixFileDescriptor fd = PosixFiles.open(f, CREATE_NEW, WRITE, StandardOpenOption.DSYNC)) {
             assertTrue(fd.isOpen());
-            assertEquals(c.O_WRONLY | c.O_CREAT | c.O_EXCL | c.O_DSYNC | c.O_CLOEXEC, fd.flags());
+            assertEquals(constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC
+                    | constants.O_CLOEXEC, fd.flags());
             assertEquals(f.toString(), fd.path());
             assertTrue(Files.exists(f, LinkOption.NOFOLLOW_LINKS));
         }
         try (PosixFileDescriptor fd = PosixFiles.open(f)) {
-            assertEquals(c.O_RDONLY | c.O_CLOEXEC, fd.flags());
+            assertEquals(constants.O_RDONLY | constants.O_CLOEXEC, fd.flags());
         }
         try (PosixFileDescriptor fd = PosixFiles.open(f, READ, WRITE, TRUNCATE_EXISTING, AioOpenOption.DIRECT)) {
-            assertEquals(c.O_RDWR | c.O_TRUNC | c.O_DIRECT | c.O_CLOEXEC, fd.flags());
+            assertEquals(constants.O_RDWR | constants.O_TRUNC | constants.O_DIRECT | constants.O_CLOEXEC, fd.flags());
             assertTrue(fd.isDirect());
         }
         try (PosixFileDescriptor fd = PosixFiles.open(f, APPEND, StandardOpenOption.SYNC)) {
-            assertEquals(c.O_WRONLY | c.O_APPEND | c.O_SYNC | c.O_CLOEXEC, fd.flags());
+            assertEquals(constants.O_WRONLY | constants.O_APPEND | constants.O_SYNC | constants.O_CLOEXEC, fd.flags());
         }
         // CREATE is ignored when only reading, as java.nio.file.Files does.
         assertThrows(NoSuchFileException.class, () -> PosixFiles.open(dir.resolve("nope"), CREATE));
@@ -217,8 +218,9 @@ class PosixFilesTest {
             assertEquals(e.getValue(), glibc.strerrorname_np(e.getKey()));
             checked++;
         }
-        AbiConstants c = Platform.abi().constants();
-        for (int errno : new int[] {c.EAGAIN, c.EINPROGRESS, c.EOPNOTSUPP, c.ENOSYS, c.EOVERFLOW, c.ECANCELED}) {
+        AbiConstants constants = Platform.abi().constants();
+        for (int errno : new int[] {constants.EAGAIN, constants.EINPROGRESS, constants.EOPNOTSUPP, constants.ENOSYS,
+                constants.EOVERFLOW, constants.ECANCELED}) {
             assertEquals(glibc.strerrorname_np(errno), Errno.name(errno));
             checked++;
         }
@@ -258,9 +260,9 @@ class PosixFilesTest {
     @Test
     void positionalOpenRefusesAFifoWithAReader() throws IOException {
         Path fifo = fifo("fifo-read");
-        AbiConstants c = Platform.abi().constants();
+        AbiConstants constants = Platform.abi().constants();
         byte[] cPath = (fifo + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int reader = LibC.open(cPath, c.O_RDONLY | c.O_NONBLOCK | c.O_CLOEXEC, 0);
+        int reader = LibC.open(cPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_CLOEXEC, 0);
         assertTrue(reader >= 0, "open the reading end");
         try {
             IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -274,13 +276,13 @@ class PosixFilesTest {
     /** On a regular file the descriptor comes back without {@code O_NONBLOCK}, with the flags the options say. */
     @Test
     void positionalOpenOfAFileClearsNonBlock() throws IOException {
-        AbiConstants c = Platform.abi().constants();
+        AbiConstants constants = Platform.abi().constants();
         Path f = Files.write(dir.resolve("plain.bin"), new byte[] {1, 2, 3});
         try (PosixFileDescriptor fd = PosixFiles.openPositional(f, READ)) {
             int fl = LibC.fcntl(fd.intValue(), LibC.F_GETFL, 0);
             assertTrue(fl >= 0, "F_GETFL");
-            assertEquals(0, fl & c.O_NONBLOCK, "O_NONBLOCK left set");
-            assertEquals(c.O_RDONLY | c.O_CLOEXEC, fd.flags());
+            assertEquals(0, fl & constants.O_NONBLOCK, "O_NONBLOCK left set");
+            assertEquals(constants.O_RDONLY | constants.O_CLOEXEC, fd.flags());
             assertEquals(3, PosixFiles.size(fd));
         }
     }

@@ -5,13 +5,9 @@
 package io.github.nettyaio.file;
 
 import io.github.nettyaio.Aio;
-import io.github.nettyaio.AioNotifier;
-import io.github.nettyaio.AioSource;
-import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.internal.aiocb.AioRequest;
 import io.github.nettyaio.sys.internal.AioControlBlock;
-import io.github.nettyaio.sys.internal.NativeMemory;
-import io.github.nettyaio.sys.internal.Platform;
-import io.github.nettyaio.sys.internal.PosixAio;
+import io.github.nettyaio.sys.internal.Errno;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -21,18 +17,22 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * {@link AioEngine#POSIX_AIO} and {@link AioEngine#KQUEUE_AIO}: each operation is one aiocb driven by an
- * {@link Aio} on the file's loop, so completions arrive the way the seed layer delivers them (the kernel's
- * kqueue events on a FreeBSD kqueue loop, the reaper thread elsewhere). Loop-thread confined.
+ * {@link AioEngine#POSIX_AIO} and {@link AioEngine#KQUEUE_AIO}: each operation is one {@link AioRequest} on the
+ * caller's memory, driven by an {@link Aio} on the file's loop, so completions arrive the way the seed layer
+ * delivers them (the kernel's kqueue events on a FreeBSD kqueue loop, the reaper thread elsewhere). Every
+ * {@code done} runs on the file's loop, or on a blocking-pool thread once that loop has shut down; failures
+ * arrive as {@code -errno}. Loop-thread confined.
+ *
+ * <p>It is critical that a request still in flight when its loop shuts down is waited for and reaped off the
+ * loop: its {@code done} is what lets the caller release the memory and the descriptor.
  */
 final class PosixAioFileEngine implements FileEngine {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioFileEngine.class);
 
     private final IoEventLoop loop;
     private final AioEngine kind;
-    private final AbiConstants c = Platform.abi().constants();
     /** Requests submitted and not yet reported (loop thread). */
-    private final Set<Request> inFlight = new LinkedHashSet<>();
+    private final Set<AioRequest> inFlight = new LinkedHashSet<>();
 
     PosixAioFileEngine(IoEventLoop loop, AioEngine kind) {
         this.loop = loop;
@@ -46,151 +46,64 @@ final class PosixAioFileEngine implements FileEngine {
 
     @Override
     public void read(int fd, long address, int length, long position, Completion done) {
-        start(new Request(AioControlBlock.Op.READ, fd, address, length, position, done));
+        start(AioRequest.forMemory(AioControlBlock.Op.READ, fd, "fd " + fd, position, address, length), done);
     }
 
     @Override
     public void write(int fd, long address, int length, long position, Completion done) {
-        start(new Request(AioControlBlock.Op.WRITE, fd, address, length, position, done));
+        start(AioRequest.forMemory(AioControlBlock.Op.WRITE, fd, "fd " + fd, position, address, length), done);
     }
 
     @Override
     public void sync(int fd, boolean dataOnly, Completion done) {
-        start(new Request(dataOnly ? AioControlBlock.Op.FDATASYNC : AioControlBlock.Op.FSYNC, fd, 0, 0, 0, done));
+        start(AioRequest.forSync(fd, "fd " + fd, dataOnly), done);
     }
 
-    private void start(Request r) {
-        Aio<Request> aio;
+    private void start(AioRequest request, Completion done) {
+        Aio<AioRequest> aio;
         try {
-            aio = Aio.newForAio(loop, r);
-        } catch (IOException e) {
-            logger.debug("Can't drive AIO on {}", loop, e);
-            r.done.complete(-c.EIO);
+            aio = Aio.newForAio(loop, request);
+        } catch (IOException failure) {
+            logger.debug("Can't drive AIO on {}", loop, failure);
+            done.complete(-Errno.EIO);
             return;
         }
-        int errno = r.submit();
+        int errno = request.trySubmit();
         if (errno != 0) {
             aio.close();
-            r.done.complete(-errno);
+            done.complete(-errno);
             return;
         }
-        inFlight.add(r);
-        aio.ready().addListener(f -> {
-            if (f.isSuccess()) {
-                inFlight.remove(r);
+        inFlight.add(request);
+        aio.ready().addListener(ready -> {
+            if (ready.isSuccess()) {
+                inFlight.remove(request);
                 aio.close();
-                r.done.complete(r.reap());
+                done.complete(request.reap());
             } else {
                 // The loop shut down with the request in flight: nobody will be notified on it any more. Wait
                 // for the request on a blocking-pool thread, then reap it there (FileEngine's contract), so the
                 // caller can release the memory and the descriptor once the kernel is done.
-                BlockingFileEngine.execute(r::awaitAndReap);
+                BlockingFileEngine.execute(() -> {
+                    request.awaitCompletion();
+                    done.complete(request.reap());
+                });
             }
         });
     }
 
     @Override
     public void cancelAll() {
-        for (Request r : inFlight.toArray(new Request[0])) {
-            r.cancel();
+        for (AioRequest request : inFlight.toArray(new AioRequest[0])) {
+            try {
+                request.cancel();
+            } catch (IOException failure) {
+                logger.debug("aio_cancel failed", failure);
+            }
         }
     }
 
     @Override
     public void close() {
-    }
-
-    /** One aiocb-based operation on raw memory: an {@link AioSource} for {@link Aio}. */
-    private final class Request implements AioSource {
-        final AioControlBlock.Op op;
-        final int fd;
-        final long address;
-        final long length;
-        final long position;
-        final Completion done;
-        private AioNotifier notifier;
-        private long token;
-        private AioControlBlock cb;
-
-        Request(AioControlBlock.Op op, int fd, long address, long length, long position, Completion done) {
-            this.op = op;
-            this.fd = fd;
-            this.address = address;
-            this.length = length;
-            this.position = position;
-            this.done = done;
-        }
-
-        @Override
-        public void register(AioNotifier notifier, long token) {
-            this.notifier = notifier;
-            this.token = token;
-        }
-
-        @Override
-        public void deregister() {
-            notifier = null;
-        }
-
-        /** Submits; returns 0 or the errno. */
-        int submit() {
-            AioControlBlock block = AioControlBlock.allocate();
-            block.prepare(fd, position, address, length, c.LIO_NOP);
-            notifier.arm(block, token);
-            int errno = block.trySubmit(op, this);
-            if (errno != 0) {
-                block.free();
-                return errno;
-            }
-            cb = block;
-            notifier.submitted(token, block);
-            return 0;
-        }
-
-        /** Reaps the finished request: bytes, or -errno. */
-        long reap() {
-            int err = cb.aioError();
-            long r = cb.aioReturn();
-            cb.free();
-            cb = null;
-            return err != 0 ? -err : r;
-        }
-
-        /** Off the (dead) loop: waits in {@code aio_suspend} until the request finishes, then reports it. */
-        void awaitAndReap() {
-            long list = NativeMemory.allocateZeroed(8);
-            long timeout = NativeMemory.allocateZeroed(16);
-            try {
-                NativeMemory.putLong(list, cb.address());
-                NativeMemory.putLong(timeout, 1); // 1 s per wait; the request decides how many
-                while (cb.aioError() == c.EINPROGRESS) {
-                    PosixAio.aio_suspend(list, 1, timeout);
-                }
-            } finally {
-                NativeMemory.free(list);
-                NativeMemory.free(timeout);
-            }
-            done.complete(reap());
-        }
-
-        void cancel() {
-            if (cb == null) {
-                return;
-            }
-            try {
-                cb.cancel(fd, "fd " + fd);
-            } catch (IOException e) {
-                logger.debug("aio_cancel failed", e);
-            }
-            AioNotifier n = notifier;
-            if (n != null) {
-                n.cancelled(token, cb);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return op + "(fd " + fd + ", " + length + " bytes at " + position + ")";
-        }
     }
 }

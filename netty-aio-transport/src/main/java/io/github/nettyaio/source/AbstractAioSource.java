@@ -6,11 +6,9 @@ package io.github.nettyaio.source;
 
 import io.github.nettyaio.AioNotifier;
 import io.github.nettyaio.AioSource;
-import io.github.nettyaio.sys.internal.AbiConstants;
-import io.github.nettyaio.sys.internal.AioControlBlock;
-import io.github.nettyaio.sys.internal.Errno;
-import io.github.nettyaio.sys.internal.Platform;
+import io.github.nettyaio.internal.aiocb.AioRequest;
 import io.github.nettyaio.sys.PosixFileDescriptor;
+import io.github.nettyaio.sys.internal.Platform;
 import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
@@ -18,34 +16,30 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 
 /**
- * What every single-request source shares: the control block's life cycle (allocated at {@link #submit()},
- * reaped and freed by {@link #result()}), notification arming, errno mapping and the state checks.
- * Subclasses only describe their request and what completing it means for their buffers.
+ * The public face every single-request source shares over its {@link AioRequest}: the state checks and their
+ * messages, the closed-descriptor check, and the {@link AioCancelResult} mapping. The request does the rest.
+ * Loop-thread confined once registered; failures are documented per method.
  */
 abstract class AbstractAioSource implements AioSource {
     final FileDescriptor fd;
     final String target;
-    final AbiConstants constants;
-    private AioNotifier notifier;
-    private long token;
-    private AioControlBlock cb;
-    private boolean reaped;
 
     AbstractAioSource(FileDescriptor fd) {
         this.fd = Objects.requireNonNull(fd, "fd");
         this.target = PosixFileDescriptor.target(fd);
-        this.constants = Platform.abi().constants();
     }
+
+    /** The request this source submits (created by the subclass's constructor). */
+    abstract AioRequest request();
 
     @Override
     public void register(AioNotifier notifier, long token) {
-        this.notifier = notifier;
-        this.token = token;
+        request().register(notifier, token);
     }
 
     @Override
     public void deregister() {
-        this.notifier = null;
+        request().deregister();
     }
 
     /**
@@ -61,39 +55,13 @@ abstract class AbstractAioSource implements AioSource {
      *                                                   nothing is in flight and no notification comes
      */
     public void submit() throws IOException {
-        if (cb != null) {
+        if (request().state() == AioRequest.State.IN_FLIGHT) {
             throw new IllegalStateException(this + " is in flight: read result() before submitting again");
         }
         if (!fd.isOpen()) {
             throw new ClosedChannelException();
         }
-        stage();
-        AioControlBlock block;
-        try {
-            block = AioControlBlock.allocate();
-        } catch (RuntimeException | Error e) {
-            unstage();
-            throw e;
-        }
-        try {
-            AioControlBlock.Op op = prepare(block);
-            AioNotifier n = notifier;
-            if (n != null) {
-                n.arm(block, token);
-            }
-            block.submit(op, target, this);
-            cb = block;
-            reaped = false;
-            if (n != null) {
-                n.submitted(token, block);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            if (cb == null) {
-                block.free();
-                unstage();
-            }
-            throw e;
-        }
+        request().submit();
     }
 
     /**
@@ -101,7 +69,7 @@ abstract class AbstractAioSource implements AioSource {
      * is in flight.
      */
     public boolean inProgress() {
-        return cb != null && cb.aioError() == constants.EINPROGRESS;
+        return request().inProgress();
     }
 
     /**
@@ -115,25 +83,19 @@ abstract class AbstractAioSource implements AioSource {
      *                               buffer indices are then unchanged
      */
     public long result() throws IOException {
-        AioControlBlock block = cb;
-        if (block == null) {
-            throw new IllegalStateException(reaped ? "result() was already read for " + this
-                    : "nothing was submitted by " + this);
+        AioRequest request = request();
+        switch (request.state()) {
+            case REAPED:
+                throw new IllegalStateException("result() was already read for " + this);
+            case IN_FLIGHT:
+                break;
+            default:
+                throw new IllegalStateException("nothing was submitted by " + this);
         }
-        int err = block.aioError();
-        if (err == constants.EINPROGRESS) {
+        if (request.inProgress()) {
             throw new IllegalStateException(this + " is still in progress");
         }
-        long r = block.aioReturn();
-        cb = null;
-        reaped = true;
-        block.free();
-        if (err != 0) {
-            unstage();
-            throw Errno.newException(opName(), target, err);
-        }
-        complete(r);
-        return r;
+        return request.reapOrThrow();
     }
 
     /**
@@ -145,35 +107,11 @@ abstract class AbstractAioSource implements AioSource {
      * @throws IOException the errno of {@code aio_cancel} (e.g. {@code EBADF})
      */
     public AioCancelResult cancel() throws IOException {
-        AioControlBlock block = cb;
-        if (block == null) {
-            return AioCancelResult.ALL_DONE;
-        }
-        int rc = block.cancel(fd.intValue(), target);
-        AioNotifier n = notifier;
-        if (n != null) {
-            n.cancelled(token, block);
-        }
-        return AioCancelResult.fromNative(constants, rc);
+        return AioCancelResult.fromNative(Platform.abi().constants(), request().cancel());
     }
 
     /** The file descriptor. */
     public FileDescriptor fd() {
         return fd;
     }
-
-    /** Validates and pins buffers (before anything native is allocated). */
-    abstract void stage();
-
-    /** Releases buffers pinned by {@link #stage()} without completing. */
-    abstract void unstage();
-
-    /** Fills {@code cb} and returns the operation to submit. */
-    abstract AioControlBlock.Op prepare(AioControlBlock cb);
-
-    /** Success with {@code result}: move indices, release buffers. */
-    abstract void complete(long result);
-
-    /** The call's name for error messages. */
-    abstract String opName();
 }

@@ -4,77 +4,41 @@
  */
 package io.github.nettyaio.source;
 
-import io.github.nettyaio.internal.StagedBuffers;
-import io.github.nettyaio.sys.internal.AioControlBlock;
+import io.github.nettyaio.internal.aiocb.AioRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
+
+import java.util.Objects;
 
 /**
  * A read or write of one contiguous region at a file offset, from or into one or more {@link ByteBuf}s
  * (several buffers go through one staging buffer: glibc has no {@code aio_readv}/{@code aio_writev}, and
- * the result semantics are the same).
+ * the result semantics are the same). Loop-thread confined once registered.
  */
 abstract class AbstractAioTransfer extends AbstractAioSource {
     private final long offset;
-    private final ByteBuf[] bufs;
-    private final boolean read;
-    private StagedBuffers staged;
+    private final AioRequest request;
 
     AbstractAioTransfer(FileDescriptor fd, long offset, boolean read, ByteBuf... bufs) {
         super(fd);
         if (offset < 0) {
             throw new IllegalArgumentException("negative file offset: " + offset);
         }
-        for (ByteBuf b : bufs) {
-            java.util.Objects.requireNonNull(b, "buffer");
+        for (ByteBuf buf : bufs) {
+            Objects.requireNonNull(buf, "buffer");
         }
         this.offset = offset;
-        this.read = read;
-        this.bufs = bufs.clone();
+        this.request = AioRequest.forBuffers(fd.intValue(), target, offset, read, bufs.clone());
+    }
+
+    @Override
+    final AioRequest request() {
+        return request;
     }
 
     /** The file offset. */
     public long offset() {
         return offset;
-    }
-
-    @Override
-    void stage() {
-        staged = read ? StagedBuffers.forRead(bufs) : StagedBuffers.forWrite(bufs);
-    }
-
-    @Override
-    void unstage() {
-        StagedBuffers s = staged;
-        staged = null;
-        if (s != null) {
-            s.release();
-        }
-    }
-
-    @Override
-    AioControlBlock.Op prepare(AioControlBlock cb) {
-        cb.prepare(fd.intValue(), offset, staged.address(), staged.length(), constants.LIO_NOP);
-        return read ? AioControlBlock.Op.READ : AioControlBlock.Op.WRITE;
-    }
-
-    /** Prepares {@code cb} as an lio_listio entry (opcode LIO_READ/LIO_WRITE), staging the buffers first. */
-    void prepareLio(AioControlBlock cb) {
-        stage();
-        cb.prepare(fd.intValue(), offset, staged.address(), staged.length(),
-                read ? constants.LIO_READ : constants.LIO_WRITE);
-    }
-
-    @Override
-    void complete(long result) {
-        StagedBuffers s = staged;
-        staged = null;
-        s.complete(result);
-    }
-
-    @Override
-    String opName() {
-        return read ? "aio_read" : "aio_write";
     }
 
     @Override

@@ -16,14 +16,14 @@ public enum AioCancelResult {
     ALL_DONE;
 
     /** Maps {@code aio_cancel}'s return value with the platform's constants. */
-    static AioCancelResult fromNative(AbiConstants c, int rc) {
-        if (rc == c.AIO_CANCELED) {
+    static AioCancelResult fromNative(AbiConstants constants, int rc) {
+        if (rc == constants.AIO_CANCELED) {
             return CANCELED;
         }
-        if (rc == c.AIO_NOTCANCELED) {
+        if (rc == constants.AIO_NOTCANCELED) {
             return NOT_CANCELED;
         }
-        if (rc == c.AIO_ALLDONE) {
+        if (rc == constants.AIO_ALLDONE) {
             return ALL_DONE;
         }
         throw new IllegalStateException("aio_cancel returned " + rc);

@@ -4,51 +4,39 @@
  */
 package io.github.nettyaio.source;
 
-import io.github.nettyaio.sys.internal.AioControlBlock;
+import io.github.nettyaio.internal.aiocb.AioRequest;
 import io.netty.channel.unix.FileDescriptor;
 
 import java.util.Objects;
 
 /**
- * {@code aio_fsync}: flushes a file's data (and metadata, per {@link AioFsyncMode}) to stable storage,
- * ordered after the writes submitted before it. Drive it with {@link io.github.nettyaio.Aio#newForAio}.
- * Loop-thread confined; see {@link #submit()}, {@link #result()} (0 on success).
+ * {@code aio_fsync}: flushes a file's data (and metadata, per {@link AioFsyncMode}) to stable storage, ordered
+ * after the writes submitted before it. Drive it with {@link io.github.nettyaio.Aio#newForAio}: its
+ * {@code ready()} completes on the loop thread, then {@link #result()} gives 0 or throws the request's errno.
+ *
+ * <p>It is critical to read {@link #result()} once the request completes, also after {@link #cancel()}: the
+ * kernel's job and the control block are released only then. Confined to the event loop thread once
+ * registered.
  */
 public final class AioFsync extends AbstractAioSource {
     private final AioFsyncMode mode;
+    private final AioRequest request;
 
-    /** Creates an fsync request for {@code fd}. */
+    /** Creates an fsync request for {@code fd} (nothing is submitted yet). */
     public AioFsync(FileDescriptor fd, AioFsyncMode mode) {
         super(fd);
         this.mode = Objects.requireNonNull(mode, "mode");
+        this.request = AioRequest.forSync(fd.intValue(), target, mode == AioFsyncMode.FDATASYNC);
+    }
+
+    @Override
+    AioRequest request() {
+        return request;
     }
 
     /** The mode. */
     public AioFsyncMode mode() {
         return mode;
-    }
-
-    @Override
-    void stage() {
-    }
-
-    @Override
-    void unstage() {
-    }
-
-    @Override
-    AioControlBlock.Op prepare(AioControlBlock cb) {
-        cb.prepare(fd.intValue(), 0, 0, 0, constants.LIO_NOP);
-        return mode == AioFsyncMode.FSYNC ? AioControlBlock.Op.FSYNC : AioControlBlock.Op.FDATASYNC;
-    }
-
-    @Override
-    void complete(long result) {
-    }
-
-    @Override
-    String opName() {
-        return "aio_fsync";
     }
 
     @Override

@@ -7,13 +7,20 @@ package io.github.nettyaio.source;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
 
+import java.util.Objects;
+
 /**
- * A positional AIO request that reads into {@code dst} from its writer index, up to its writable bytes at {@link #submit()} time; {@link #result()} advances the writer index by the bytes read (0 at or after EOF).
+ * A positional {@code aio_read} into {@code dst} from its writer index, up to its writable bytes at
+ * {@link #submit()} time; {@link #result()} advances the writer index by the bytes read (0 at or after EOF).
  *
- * <p>The buffers are not taken over: they are retained while the request is in flight, so the caller may
- * release them at any time without the kernel writing into freed memory; heap and composite buffers go
- * through a direct staging buffer. Drive it with {@link io.github.nettyaio.Aio#newForAio}. Confined to the
- * event loop thread once registered.
+ * <p>Drive it with {@link io.github.nettyaio.Aio#newForAio}: its {@code ready()} completes on the loop thread,
+ * then {@link #result()} gives the byte count or throws the request's errno ({@code IOException}). The buffers
+ * are not taken over: they are retained while the request is in flight (heap and composite ones through a
+ * direct staging buffer), so the caller may release them at any time. Confined to the event loop thread once
+ * registered.
+ *
+ * <p>It is critical to read {@link #result()} once the request completes, also after {@link #cancel()}: the
+ * buffers stay retained until then.
  */
 public final class AioRead extends AbstractAioTransfer {
     /**
@@ -22,6 +29,6 @@ public final class AioRead extends AbstractAioTransfer {
      * @throws IllegalArgumentException {@code offset} is negative
      */
     public AioRead(FileDescriptor fd, long offset, ByteBuf dst) {
-        super(fd, offset, true, java.util.Objects.requireNonNull(dst, "dst"));
+        super(fd, offset, true, Objects.requireNonNull(dst, "dst"));
     }
 }

@@ -8,12 +8,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.FileDescriptor;
 
 /**
- * A positional AIO request that writes the readable bytes of {@code srcs} in order; {@link #result()} advances their reader indices by the bytes written.
+ * A positional write of the readable bytes of {@code srcs} in order; {@link #result()} advances their reader
+ * indices by the bytes written.
  *
- * <p>The buffers are not taken over: they are retained while the request is in flight, so the caller may
- * release them at any time without the kernel writing into freed memory; heap and composite buffers go
- * through a direct staging buffer. Drive it with {@link io.github.nettyaio.Aio#newForAio}. Confined to the
- * event loop thread once registered.
+ * <p>Drive it with {@link io.github.nettyaio.Aio#newForAio}: its {@code ready()} completes on the loop thread,
+ * then {@link #result()} gives the byte count or throws the request's errno ({@code IOException}). The buffers
+ * are not taken over: they are retained while the request is in flight (heap and composite ones through a
+ * direct staging buffer), so the caller may release them at any time. Confined to the event loop thread once
+ * registered.
+ *
+ * <p>It is critical to read {@link #result()} once the request completes, also after {@link #cancel()}: the
+ * buffers stay retained until then.
  */
 public final class AioWritev extends AbstractAioTransfer {
     /**

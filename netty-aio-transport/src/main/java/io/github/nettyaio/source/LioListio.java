@@ -6,6 +6,7 @@ package io.github.nettyaio.source;
 
 import io.github.nettyaio.AioNotifier;
 import io.github.nettyaio.AioSource;
+import io.github.nettyaio.internal.aiocb.AioRequest;
 import io.github.nettyaio.sys.internal.Abi;
 import io.github.nettyaio.sys.internal.AbiConstants;
 import io.github.nettyaio.sys.internal.AioControlBlock;
@@ -24,8 +25,9 @@ import java.util.List;
 
 /**
  * A batch of reads and writes submitted with one {@code lio_listio(LIO_NOWAIT, ...)}, like mio-aio's
- * {@code LioCb}. Drive it with {@link io.github.nettyaio.Aio#newForLio}: the Aio becomes ready once every
- * request the kernel accepted has finished.
+ * {@code LioCb}. Drive it with {@link io.github.nettyaio.Aio#newForLio}: its {@code ready()} completes on the
+ * loop thread once every request the kernel accepted has finished; each request's outcome is then read with
+ * {@link #result(int)}, which throws its errno. Confined to the event loop thread once registered.
  *
  * <pre>{@code
  * LioListio lio = new LioListio();
@@ -41,37 +43,22 @@ import java.util.List;
  * lio.submit();                // dst from its current writerIndex, src's current readable bytes
  * }</pre>
  *
- * <p>Partial acceptance is reported, never lost: after {@code EAGAIN}/{@code EIO}/{@code EINTR} from
- * {@code lio_listio}, each entry is classified with {@code aio_error}: accepted ones (running, finished or
- * failed) are watched and reaped exactly once by {@link #result(int)}; refused ones ({@code EAGAIN}) wait
- * for {@link #resubmitRemaining()}.
+ * <p>Partial acceptance is reported, never lost: entries {@code lio_listio} refused ({@code EAGAIN}) wait for
+ * {@link #resubmitRemaining()}; the accepted ones (running, finished or failed) are reaped exactly once by
+ * {@link #result(int)}. The batch is <em>idle</em> before its first {@link #submit()} and again once every
+ * accepted request's result was read and none awaits resubmission. An idle batch may grow ({@link #addRead},
+ * {@link #addWrite}) and be submitted again; each round stages the buffers as of its {@link #submit()} and gets
+ * fresh control blocks and list array, so no round touches memory an earlier one handed to the kernel.
  *
- * <p>The batch is <em>idle</em> before its first {@link #submit()} and again once {@link #result(int)} has
- * been read for every request the kernel accepted (successfully or not) and none awaits resubmission. An
- * idle batch may be submitted again, to reuse it, and may grow ({@link #addRead}, {@link #addWrite}); each
- * round redefines every request from its buffer's indices at that {@link #submit()}, exactly as the first.
- *
- * <p>Native memory: every submission gets fresh control blocks (one per entry, freed when its result is
- * read) and its own list array (kept until every entry of the round is reaped: FreeBSD identifies
- * {@code EVFILT_LIO} events by that address), so no round ever touches memory an earlier one handed to the
- * kernel. Buffers are retained while in flight. Confined to the event loop thread once registered.
+ * <p>It is critical to read {@link #result(int)} for every accepted request, failed ones included: until then
+ * its buffers stay retained and the batch can't be submitted again.
  */
 public final class LioListio implements AioSource {
-    private enum State { NEW, IN_FLIGHT, REFUSED, REAPED }
-
-    private static final class Entry {
-        final AbstractAioTransfer op;
-        AioControlBlock cb;
-        State state = State.NEW;
-
-        Entry(AbstractAioTransfer op) {
-            this.op = op;
-        }
-    }
-
     private final Abi abi = Platform.abi();
-    private final AbiConstants c = abi.constants();
-    private final List<Entry> entries = new ArrayList<>();
+    private final AbiConstants constants = abi.constants();
+    /** One request per entry; its {@link AioRequest.State} is the entry's state in the current round. */
+    private final List<AioRequest> entries = new ArrayList<>();
+    /** This round's list arrays, kept until its last entry is reaped: FreeBSD identifies EVFILT_LIO by them. */
     private final List<Long> listArrays = new ArrayList<>();
     private AioNotifier notifier;
     private long token;
@@ -104,7 +91,7 @@ public final class LioListio implements AioSource {
      */
     public int addRead(FileDescriptor fd, long offset, ByteBuf dst) {
         checkIdle("add a request");
-        return add(new AioRead(fd, offset, dst));
+        return add(new AioRead(fd, offset, dst).request());
     }
 
     /**
@@ -118,11 +105,11 @@ public final class LioListio implements AioSource {
      */
     public int addWrite(FileDescriptor fd, long offset, ByteBuf src) {
         checkIdle("add a request");
-        return add(new AioWrite(fd, offset, src));
+        return add(new AioWrite(fd, offset, src).request());
     }
 
-    private int add(AbstractAioTransfer op) {
-        entries.add(new Entry(op));
+    private int add(AioRequest request) {
+        entries.add(request);
         return entries.size() - 1;
     }
 
@@ -131,11 +118,11 @@ public final class LioListio implements AioSource {
      */
     private void checkIdle(String what) {
         for (int i = 0; i < entries.size(); i++) {
-            switch (entries.get(i).state) {
+            switch (entries.get(i).state()) {
                 case IN_FLIGHT:
                     throw new IllegalStateException("can't " + what + ": the result of request " + i
                             + " is unread (in flight or not reaped); read result(" + i + ") first");
-                case REFUSED:
+                case PREPARED:
                     throw new IllegalStateException("can't " + what + ": request " + i
                             + " was refused (EAGAIN) and awaits resubmitRemaining()");
                 default:
@@ -177,12 +164,12 @@ public final class LioListio implements AioSource {
         checkIdle("submit " + this + " again");
         // Every entry is NEW or REAPED: its previous control block (if any) was freed when its result was read,
         // and the list arrays of the previous round were freed with the last of them. This round gets new ones.
-        List<Entry> batch = new ArrayList<>(entries);
+        List<AioRequest> batch = new ArrayList<>(entries);
         stageAll(batch);
         submitted = true;
         int accepted = submitBatch(batch);
         if (accepted == 0) {
-            throw Errno.newException("lio_listio", describe(), c.EAGAIN);
+            throw Errno.newException("lio_listio", describe(), constants.EAGAIN);
         }
     }
 
@@ -194,10 +181,10 @@ public final class LioListio implements AioSource {
      *                     flight (so no notification will come)
      */
     public int resubmitRemaining() throws IOException {
-        List<Entry> batch = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.state == State.REFUSED) {
-                batch.add(e);
+        List<AioRequest> batch = new ArrayList<>();
+        for (AioRequest entry : entries) {
+            if (entry.state() == AioRequest.State.PREPARED) {
+                batch.add(entry);
             }
         }
         if (batch.isEmpty()) {
@@ -205,86 +192,71 @@ public final class LioListio implements AioSource {
         }
         int accepted = submitBatch(batch);
         if (accepted == 0 && inFlight() == 0) {
-            throw Errno.newException("lio_listio", describe(), c.EAGAIN);
+            throw Errno.newException("lio_listio", describe(), constants.EAGAIN);
         }
         return accepted;
     }
 
-    /** Stages buffers and allocates control blocks for every entry, or nothing at all. */
-    private void stageAll(List<Entry> batch) {
+    /** Stages buffers and prepares control blocks for every entry, or for none at all. */
+    private static void stageAll(List<AioRequest> batch) {
         int done = 0;
         try {
-            for (Entry e : batch) {
-                e.cb = AioControlBlock.allocate(abi);
-                e.op.prepareLio(e.cb);
+            for (AioRequest entry : batch) {
+                entry.prepareListEntry();
                 done++;
             }
-        } catch (RuntimeException | Error ex) {
-            for (int i = 0; i < batch.size(); i++) {
-                Entry e = batch.get(i);
-                if (i < done) {
-                    e.op.unstage();
-                }
-                if (e.cb != null) {
-                    e.cb.free();
-                    e.cb = null;
-                }
+        } catch (RuntimeException | Error failure) {
+            for (int i = 0; i < done; i++) {
+                batch.get(i).unprepare();
             }
-            throw ex;
+            throw failure;
         }
     }
 
     /** One lio_listio over {@code batch}; classifies entries; returns how many were accepted. */
-    private int submitBatch(List<Entry> batch) throws IOException {
-        int n = batch.size();
-        long list = NativeMemory.allocateZeroed(8L * n);
+    private int submitBatch(List<AioRequest> batch) throws IOException {
+        int count = batch.size();
+        long list = NativeMemory.allocateZeroed(8L * count);
         long sig = Sigevents.allocate(abi);
         try {
-            for (int i = 0; i < n; i++) {
-                Entry e = batch.get(i);
-                NativeMemory.putLong(list + 8L * i, e.cb.address());
-                e.cb.notifyNone();
-                e.cb.markSubmitted(this);
-                e.state = State.IN_FLIGHT;
+            for (int i = 0; i < count; i++) {
+                AioRequest entry = batch.get(i);
+                NativeMemory.putLong(list + 8L * i, entry.controlBlock().address());
+                entry.markListed();
             }
-            AioNotifier nt = notifier;
-            if (nt != null) {
-                nt.armList(sig, token);
+            AioNotifier current = notifier;
+            if (current != null) {
+                current.armList(sig, token);
             } else {
                 Sigevents.writeNone(abi, sig);
             }
-            int rc = PosixAio.lio_listio(c.LIO_NOWAIT, list, n, sig);
+            int rc = PosixAio.lio_listio(constants.LIO_NOWAIT, list, count, sig);
             int errno = rc == 0 ? 0 : LibC.errno();
-            List<AioControlBlock> accepted = new ArrayList<>(n);
+            List<AioControlBlock> accepted = new ArrayList<>(count);
             if (rc == 0) {
-                for (Entry e : batch) {
-                    accepted.add(e.cb);
+                for (AioRequest entry : batch) {
+                    accepted.add(entry.controlBlock());
                 }
-            } else if (errno == c.EAGAIN || errno == c.EIO || errno == c.EINTR) {
-                for (Entry e : batch) {
-                    if (e.cb.aioError() == c.EAGAIN) {
-                        e.cb.markNotSubmitted();
-                        e.state = State.REFUSED;
+            } else if (errno == constants.EAGAIN || errno == Errno.EIO || errno == Errno.EINTR) {
+                for (AioRequest entry : batch) {
+                    if (entry.error() == constants.EAGAIN) {
+                        entry.markRefused();
                     } else {
-                        accepted.add(e.cb);
+                        accepted.add(entry.controlBlock());
                     }
                 }
             } else {
                 // The whole list was rejected (EINVAL: too many entries, ...): nothing was queued.
-                for (Entry e : batch) {
-                    e.cb.markNotSubmitted();
-                    e.cb.free();
-                    e.cb = null;
-                    e.op.unstage();
-                    e.state = State.NEW;
+                for (AioRequest entry : batch) {
+                    entry.markRejected();
                 }
                 throw Errno.newException("lio_listio", describe(), errno);
             }
             if (!accepted.isEmpty()) {
                 listArrays.add(list);
                 list = 0;
-                if (nt != null) {
-                    nt.submitted(token, accepted.toArray(new AioControlBlock[0]));
+                if (current != null) {
+                    current.submitted(token, accepted.toArray(new AioControlBlock[0]));
                 }
             }
             return accepted.size();
@@ -304,11 +276,8 @@ public final class LioListio implements AioSource {
         if (!submitted) {
             throw new IllegalStateException("the batch was not submitted");
         }
-        for (Entry e : entries) {
-            if (e.state == State.REFUSED) {
-                return false;
-            }
-            if (e.state == State.IN_FLIGHT && e.cb.aioError() == c.EINPROGRESS) {
+        for (AioRequest entry : entries) {
+            if (entry.state() == AioRequest.State.PREPARED || entry.inProgress()) {
                 return false;
             }
         }
@@ -317,13 +286,13 @@ public final class LioListio implements AioSource {
 
     /** How many requests the kernel refused ({@code EAGAIN}) and were not resubmitted yet. */
     public int refused() {
-        int n = 0;
-        for (Entry e : entries) {
-            if (e.state == State.REFUSED) {
-                n++;
+        int refused = 0;
+        for (AioRequest entry : entries) {
+            if (entry.state() == AioRequest.State.PREPARED) {
+                refused++;
             }
         }
-        return n;
+        return refused;
     }
 
     /**
@@ -338,48 +307,41 @@ public final class LioListio implements AioSource {
      *                                   its result counts as read
      */
     public long result(int i) throws IOException {
-        Entry e = entries.get(i);
-        switch (e.state) {
+        AioRequest entry = entries.get(i);
+        switch (entry.state()) {
             case NEW:
                 throw new IllegalStateException("request " + i + " was not submitted");
-            case REFUSED:
+            case PREPARED:
                 throw new IllegalStateException("request " + i + " was refused (EAGAIN): resubmitRemaining() first");
             case REAPED:
                 throw new IllegalStateException("result(" + i + ") was already read");
             default:
                 break;
         }
-        int err = e.cb.aioError();
-        if (err == c.EINPROGRESS) {
+        if (entry.inProgress()) {
             throw new IllegalStateException("request " + i + " is still in progress");
         }
-        long r = e.cb.aioReturn();
-        e.cb.free();
-        e.cb = null;
-        e.state = State.REAPED;
-        releaseListsIfIdle();
-        if (err != 0) {
-            e.op.unstage();
-            throw Errno.newException(e.op.opName(), e.op.target, err);
+        try {
+            return entry.reapOrThrow();
+        } finally {
+            releaseListsIfIdle();
         }
-        e.op.complete(r);
-        return r;
     }
 
     private int inFlight() {
-        int n = 0;
-        for (Entry e : entries) {
-            if (e.state == State.IN_FLIGHT) {
-                n++;
+        int inFlight = 0;
+        for (AioRequest entry : entries) {
+            if (entry.state() == AioRequest.State.IN_FLIGHT) {
+                inFlight++;
             }
         }
-        return n;
+        return inFlight;
     }
 
     private void releaseListsIfIdle() {
         if (inFlight() == 0) {
-            for (long a : listArrays) {
-                NativeMemory.free(a);
+            for (long array : listArrays) {
+                NativeMemory.free(array);
             }
             listArrays.clear();
         }
@@ -387,7 +349,7 @@ public final class LioListio implements AioSource {
 
     /** The control block request {@code i} is submitted with in the current round, or null. For tests. */
     AioControlBlock controlBlockForTest(int i) {
-        return entries.get(i).cb;
+        return entries.get(i).controlBlock();
     }
 
     private String describe() {

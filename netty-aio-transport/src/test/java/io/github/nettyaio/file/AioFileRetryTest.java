@@ -6,6 +6,7 @@ package io.github.nettyaio.file;
 
 import io.github.nettyaio.testing.RoundTrips;
 import io.github.nettyaio.sys.internal.AbiConstants;
+import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.ErrnoException;
 import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.PosixFiles;
@@ -174,7 +175,7 @@ class AioFileRetryTest {
     void refusedSubmissionsAreRetriedWithoutRecursion() throws Exception {
         byte[] data = RoundTrips.random(5000);
         Path p = Files.write(dir.resolve("retry.bin"), new byte[5000]);
-        for (long refusal : new long[] {-C.EAGAIN, -C.EINTR}) {
+        for (long refusal : new long[] {-C.EAGAIN, -Errno.EINTR}) {
             FaultyEngine engine = new FaultyEngine(refusal, 40, 0, 0);
             try (AioFile f = open(p, engine)) {
                 ByteBuf src = Unpooled.directBuffer(5000).writeBytes(data);
@@ -280,7 +281,7 @@ class AioFileRetryTest {
     @Test
     void aLaterStepFailingMovesNoIndex() throws Exception {
         Path p = Files.write(dir.resolve("steps.bin"), RoundTrips.random(5000));
-        try (AioFile f = open(p, new FaultyEngine(0, 0, 3, -C.EIO))) {
+        try (AioFile f = open(p, new FaultyEngine(0, 0, 3, -Errno.EIO))) {
             ByteBuf dst = Unpooled.directBuffer(5000).writeZero(7);
             try {
                 Future<Integer> r = f.readFully(dst, 0);                  // 1000 + 1000, then EIO
@@ -292,7 +293,7 @@ class AioFileRetryTest {
                 dst.release();
             }
         }
-        try (AioFile f = open(p, new FaultyEngine(0, 0, 2, -C.EIO))) {
+        try (AioFile f = open(p, new FaultyEngine(0, 0, 2, -Errno.EIO))) {
             ByteBuf src = Unpooled.directBuffer(3000).writeBytes(RoundTrips.random(3000)).readerIndex(5);
             ByteBuf[] srcs = {Unpooled.wrappedBuffer(RoundTrips.random(1500)), src};
             try {

@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.testsuite;
 
+import io.github.nettyaio.testing.DirectIo;
 import io.github.nettyaio.channel.AioFileAddress;
 import io.github.nettyaio.channel.AioFileChannel;
 import io.github.nettyaio.channel.AioFileChannelOption;
@@ -234,13 +235,8 @@ class AioFileChannelTest {
     void directIoReadsAndWritesAlignedData(LoopType type) throws Exception {
         byte[] data = random(8 * 4096);
         Path p = dir.resolve("direct.bin");
-        Channel ch;
-        try {
-            ch = connectWriter(type, AioFileAddress.write(p, AioOpenOption.DIRECT), b -> { }, new ThreadCheck());
-        } catch (IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
-            return;
-        }
+        DirectIo.assumeSupported(dir);
+        Channel ch = connectWriter(type, AioFileAddress.write(p, AioOpenOption.DIRECT), b -> { }, new ThreadCheck());
         for (int i = 0; i < 8; i++) {
             ByteBuf b = io.github.nettyaio.file.AlignedBuffers.allocate(alloc, 4096, 4096);
             ch.write(b.writeBytes(data, i * 4096, 4096));
@@ -774,8 +770,10 @@ class AioFileChannelTest {
                             }
                         }).connect(direct ? AioFileAddress.read(p, AioOpenOption.DIRECT) : AioFileAddress.read(p)));
             } catch (IOException e) {
-                org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
-                return;
+                if (direct) {
+                    DirectIo.assumeSupported(p);
+                }
+                throw e;
             }
             ch.read();
             assertEquals("complete", events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the first chunk");
@@ -845,7 +843,8 @@ class AioFileChannelTest {
                 }
             }).connect(AioFileAddress.write(p, AioOpenOption.DIRECT)));
         } catch (IOException e) {
-            return org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported here: " + e);
+            DirectIo.assumeSupported(p.getParent());
+            throw e;
         }
     }
 

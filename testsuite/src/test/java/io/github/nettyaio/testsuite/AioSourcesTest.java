@@ -253,8 +253,9 @@ class AioSourcesTest {
         PosixFileDescriptor fd = open(f, READ, WRITE);
         byte[] a = random(100);
         byte[] b = random(3000);
-        byte[] c = random(7);
-        ByteBuf[] srcs = {Unpooled.wrappedBuffer(a), Unpooled.directBuffer(3000).writeBytes(b), Unpooled.wrappedBuffer(c)};
+        byte[] last = random(7);
+        ByteBuf[] srcs = {Unpooled.wrappedBuffer(a), Unpooled.directBuffer(3000).writeBytes(b),
+            Unpooled.wrappedBuffer(last)};
         ByteBuf[] dsts = {Unpooled.directBuffer(50), Unpooled.buffer(3000), Unpooled.directBuffer(100)};
         try {
             AioWritev w = new AioWritev(fd, 10, srcs);
@@ -270,7 +271,7 @@ class AioSourcesTest {
             byte[] all = new byte[3107];
             System.arraycopy(a, 0, all, 0, 100);
             System.arraycopy(b, 0, all, 100, 3000);
-            System.arraycopy(c, 0, all, 3100, 7);
+            System.arraycopy(last, 0, all, 3100, 7);
             byte[] back = new byte[3107];
             dsts[0].readBytes(back, 0, 50);
             dsts[1].readBytes(back, 50, 3000);

@@ -4,6 +4,7 @@
  */
 package io.github.nettyaio.testsuite;
 
+import io.github.nettyaio.testing.DirectIo;
 import io.github.nettyaio.file.AioEngine;
 import io.github.nettyaio.file.AioFile;
 import io.github.nettyaio.handler.AioFilePipelines;
@@ -364,13 +365,8 @@ class ChunkedAioFileTest extends PipelineTestBase {
     void servesDirectIoRegions(AioEngine engine, LoopType type, boolean sameLoop) throws Exception {
         byte[] data = random(5 * 4096 + 1234);
         Path p = file(data);
-        AioFile f;
-        try {
-            f = AioFile.open(fileLoop(type, sameLoop), p, engine, READ, AioOpenOption.DIRECT);
-        } catch (IOException e) {
-            Assumptions.abort("O_DIRECT not supported on this file system: " + e.getMessage());
-            return;
-        }
+        DirectIo.assumeSupported(p);
+        AioFile f = AioFile.open(fileLoop(type, sameLoop), p, engine, READ, AioOpenOption.DIRECT);
         try {
             long[][] regions = {{0, data.length}, {4096, 100}, {8192, 2 * 4096}, {0, 4096 + 1}, {4096, data.length - 4096},
                     {0, 0}};

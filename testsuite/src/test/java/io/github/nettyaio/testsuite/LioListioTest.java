@@ -121,7 +121,7 @@ class LioListioTest {
         byte[] fresh = random(1000);
         ByteBuf a = Unpooled.directBuffer(100);
         ByteBuf b = Unpooled.buffer(200);
-        ByteBuf c = Unpooled.directBuffer(500);
+        ByteBuf mixedDst = Unpooled.directBuffer(500);
         ByteBuf w = Unpooled.directBuffer(1000).writeBytes(fresh);
         try (PosixFileDescriptor fd = PosixFiles.open(f, READ, WRITE)) {
             LioListio two = new LioListio();
@@ -134,17 +134,17 @@ class LioListioTest {
             assertArrayEquals(Arrays.copyOfRange(data, 4000, 4200), ByteBufUtil.getBytes(b));
 
             LioListio mixed = new LioListio();
-            int ir = mixed.addRead(fd, 1000, c);
+            int ir = mixed.addRead(fd, 1000, mixedDst);
             int iw = mixed.addWrite(fd, 8192, w);
             assertEquals(2, mixed.size());
             run(loop, mixed);
             assertEquals(500, mixed.result(ir));
             assertEquals(1000, mixed.result(iw));
-            assertArrayEquals(Arrays.copyOfRange(data, 1000, 1500), ByteBufUtil.getBytes(c));
+            assertArrayEquals(Arrays.copyOfRange(data, 1000, 1500), ByteBufUtil.getBytes(mixedDst));
         } finally {
             a.release();
             b.release();
-            c.release();
+            mixedDst.release();
             w.release();
         }
         byte[] disk = Files.readAllBytes(f);

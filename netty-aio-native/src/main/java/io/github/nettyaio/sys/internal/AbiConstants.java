@@ -16,8 +16,12 @@ import java.util.Set;
  *
  * <p>Each public {@code int} field carries the C macro's name and value; a macro the platform does not
  * define holds {@link #NA}. This class is data: the ABI tests compare every field with
- * {@code src/test/resources/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a field
- * here adds a check there.
+ * {@code src/test/resources/abi/constants.tsv} for every platform netty-aio claims, by reflection, so adding a
+ * field here adds a check there. Immutable; any thread. Errno values the same on every platform are not here but
+ * in {@link Errno}.
+ *
+ * <p>It is critical to compare with the running platform's instance ({@code Platform.abi().constants()}), never
+ * with a literal: most values differ between Linux, FreeBSD and macOS.
  */
 @SuppressWarnings({"checkstyle:MemberName", "checkstyle:ParameterName"})
 public final class AbiConstants {
@@ -90,23 +94,7 @@ public final class AbiConstants {
     /** AIO_ALLDONE, or {@link #NA}. */
     public final int AIO_ALLDONE;
 
-    // errno values that differ between platforms or that AIO reports
-    /** EINTR, or {@link #NA}. */
-    public final int EINTR;
-    /** EIO, or {@link #NA}. */
-    public final int EIO;
-    /** EBADF, or {@link #NA}. */
-    public final int EBADF;
-    /** ENOMEM, or {@link #NA}. */
-    public final int ENOMEM;
-    /** EFAULT, or {@link #NA}. */
-    public final int EFAULT;
-    /** EINVAL, or {@link #NA}. */
-    public final int EINVAL;
-    /** EFBIG, or {@link #NA}. */
-    public final int EFBIG;
-    /** ENOSPC, or {@link #NA}. */
-    public final int ENOSPC;
+    // errno values that differ between platforms; the classic ones, the same everywhere, are Errno's
     /** EAGAIN, or {@link #NA}. */
     public final int EAGAIN;
     /** EINPROGRESS, or {@link #NA}. */
@@ -147,24 +135,15 @@ public final class AbiConstants {
     public final int O_CLOEXEC;
 
     /**
-     * A new table holding the values every platform netty-aio supports shares: the classic errno values
-     * ({@link Errno}: the same from Version 7 Unix on) and the access modes {@code O_RDONLY}, {@code O_WRONLY},
-     * {@code O_RDWR}. Each platform's ABI adds its own to it.
+     * A new table holding the values every platform netty-aio supports shares: the access modes
+     * {@code O_RDONLY}, {@code O_WRONLY}, {@code O_RDWR}. Each platform's ABI adds its own to it.
      */
     static Map<String, Integer> common() {
-        Map<String, Integer> c = new java.util.HashMap<>();
-        c.put("EINTR", Errno.EINTR);
-        c.put("EIO", Errno.EIO);
-        c.put("EBADF", Errno.EBADF);
-        c.put("ENOMEM", Errno.ENOMEM);
-        c.put("EFAULT", Errno.EFAULT);
-        c.put("EINVAL", Errno.EINVAL);
-        c.put("EFBIG", Errno.EFBIG);
-        c.put("ENOSPC", Errno.ENOSPC);
-        c.put("O_RDONLY", 0);
-        c.put("O_WRONLY", 1);
-        c.put("O_RDWR", 2);
-        return c;
+        Map<String, Integer> values = new java.util.HashMap<>();
+        values.put("O_RDONLY", 0);
+        values.put("O_WRONLY", 1);
+        values.put("O_RDWR", 2);
+        return values;
     }
 
     /**
@@ -209,14 +188,6 @@ public final class AbiConstants {
         AIO_CANCELED = values.getOrDefault("AIO_CANCELED", NA);
         AIO_NOTCANCELED = values.getOrDefault("AIO_NOTCANCELED", NA);
         AIO_ALLDONE = values.getOrDefault("AIO_ALLDONE", NA);
-        EINTR = values.getOrDefault("EINTR", NA);
-        EIO = values.getOrDefault("EIO", NA);
-        EBADF = values.getOrDefault("EBADF", NA);
-        ENOMEM = values.getOrDefault("ENOMEM", NA);
-        EFAULT = values.getOrDefault("EFAULT", NA);
-        EINVAL = values.getOrDefault("EINVAL", NA);
-        EFBIG = values.getOrDefault("EFBIG", NA);
-        ENOSPC = values.getOrDefault("ENOSPC", NA);
         EAGAIN = values.getOrDefault("EAGAIN", NA);
         EINPROGRESS = values.getOrDefault("EINPROGRESS", NA);
         EOPNOTSUPP = values.getOrDefault("EOPNOTSUPP", NA);
@@ -247,12 +218,12 @@ public final class AbiConstants {
      */
     public Map<String, Integer> asMap() {
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (Field f : AbiConstants.class.getDeclaredFields()) {
-            if (isConstantField(f)) {
+        for (Field field : AbiConstants.class.getDeclaredFields()) {
+            if (isConstantField(field)) {
                 try {
-                    map.put(f.getName(), f.getInt(this));
-                } catch (IllegalAccessException e) {
-                    throw new AssertionError(e);
+                    map.put(field.getName(), field.getInt(this));
+                } catch (IllegalAccessException inaccessible) {
+                    throw new AssertionError(inaccessible);
                 }
             }
         }
@@ -261,16 +232,17 @@ public final class AbiConstants {
 
     private static Set<String> declaredNames() {
         Set<String> names = new java.util.HashSet<>();
-        for (Field f : AbiConstants.class.getDeclaredFields()) {
-            if (isConstantField(f)) {
-                names.add(f.getName());
+        for (Field field : AbiConstants.class.getDeclaredFields()) {
+            if (isConstantField(field)) {
+                names.add(field.getName());
             }
         }
         return names;
     }
 
-    private static boolean isConstantField(Field f) {
-        int m = f.getModifiers();
-        return f.getType() == int.class && Modifier.isPublic(m) && Modifier.isFinal(m) && !Modifier.isStatic(m);
+    private static boolean isConstantField(Field field) {
+        int modifiers = field.getModifiers();
+        return field.getType() == int.class && Modifier.isPublic(modifiers) && Modifier.isFinal(modifiers)
+                && !Modifier.isStatic(modifiers);
     }
 }

@@ -15,26 +15,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@code struct aiocb} in native memory that never moves, with the life cycle POSIX requires:
- * prepare fields → submit → ({@code aio_error} until not {@code EINPROGRESS}) → {@code aio_return} exactly
- * once → prepare again or {@link #free()}.
+ * One {@code struct aiocb} (above 400 lines: its life cycle, pinning, holds and Cleaner guard one memory block
+ * and stay together) in native memory that never moves, with the life cycle POSIX requires: prepare →
+ * submit → {@code aio_error} until not {@code EINPROGRESS} → {@code aio_return} exactly once → prepare again or
+ * {@link #free()}. Netty-aio's requests use it through {@code io.github.nettyaio.internal.aiocb.AioRequest}.
+ * The owner's calls are confined to one thread at a time; another thread that watches the block (the reaper)
+ * takes a {@link #hold()} and reads it with {@link #aioErrorShared()}, and the memory then goes only after the
+ * last {@link #unhold()}. Misuse throws {@link IllegalStateException}; a submission's errno is returned or
+ * thrown as an {@link IOException}.
  *
- * <p>Fields are written one by one before submission; while a request is in flight (submitted and not yet
- * returned) nothing in the structure is written and {@link #free()} refuses, because the kernel (FreeBSD)
- * or glibc's AIO threads write into it.
- *
- * <p>Memory safety beyond the owner's discipline:
- * <ul>
- *   <li>While in flight, the block and the object given to {@link #submit(Op, String, Object)} (the source,
- *       which references the data buffers) are strongly referenced from a global in-flight set, so neither
- *       the control block nor a buffer the kernel writes into can be garbage-collected until
- *       {@link #aioReturn()}.</li>
- *   <li>Another thread that watches the block (a reaper calling {@link #aioErrorShared()}) takes a
- *       {@link #hold()}: the owner's {@link #free()} then only takes effect after the last
- *       {@link #unhold()}.</li>
- *   <li>A block that becomes unreachable without {@link #free()} is freed by a {@link Cleaner}.</li>
- * </ul>
- * Not thread-safe otherwise: confine the owner's calls to one thread at a time.
+ * <p>While in flight (submitted, not yet returned) the structure is never written and {@link #free()} refuses:
+ * the kernel (FreeBSD) or glibc's AIO threads write into it. It is critical that the object given at submission
+ * (the one referencing the data buffers) is what the kernel's memory hangs on: a global in-flight set keeps it
+ * and the block strongly reachable until {@link #aioReturn()}; a block dropped without {@link #free()} is freed
+ * by a {@link Cleaner}.
  */
 public final class AioControlBlock {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioControlBlock.class);
@@ -58,6 +52,11 @@ public final class AioControlBlock {
 
         Op(String function) {
             this.function = function;
+        }
+
+        /** The libc function that submits it, e.g. {@code "aio_read"}, for error messages. */
+        public String function() {
+            return function;
         }
     }
 
@@ -86,18 +85,18 @@ public final class AioControlBlock {
 
     private AioControlBlock(Abi abi) {
         this.abi = abi;
-        StructLayout l = abi.aiocb();
-        this.fildes = l.field("aio_fildes");
-        this.offset = l.field("aio_offset");
-        this.buf = l.field("aio_buf");
-        this.nbytes = l.field("aio_nbytes");
-        this.lioOpcode = l.field("aio_lio_opcode");
-        this.address = NativeMemory.allocateZeroed(l.size());
+        StructLayout layout = abi.aiocb();
+        this.fildes = layout.field("aio_fildes");
+        this.offset = layout.field("aio_offset");
+        this.buf = layout.field("aio_buf");
+        this.nbytes = layout.field("aio_nbytes");
+        this.lioOpcode = layout.field("aio_lio_opcode");
+        this.address = NativeMemory.allocateZeroed(layout.size());
         this.memory = new Memory(address);
         this.cleanable = CLEANER.register(this, memory);
-        this.sigevent = address + l.offset("aio_sigevent");
-        this.errorCodeAddress = l.has("__error_code") ? address + l.offset("__error_code") : 0;
-        this.returnValueAddress = l.has("__return_value") ? address + l.offset("__return_value") : 0;
+        this.sigevent = address + layout.offset("aio_sigevent");
+        this.errorCodeAddress = layout.has("__error_code") ? address + layout.offset("__error_code") : 0;
+        this.returnValueAddress = layout.has("__return_value") ? address + layout.offset("__return_value") : 0;
         Sigevents.writeNone(abi, sigevent);
     }
 
@@ -160,11 +159,11 @@ public final class AioControlBlock {
         }
         checkWritable();
         this.fd = fd;
-        StructLayout l = abi.aiocb();
+        StructLayout layout = abi.aiocb();
         NativeMemory.putField(address, fildes, fd);
         NativeMemory.putField(address, offset, fileOffset);
-        NativeMemory.putField(address, l.field("aio_iov"), iov);
-        NativeMemory.putField(address, l.field("aio_iovcnt"), iovcnt);
+        NativeMemory.putField(address, layout.field("aio_iov"), iov);
+        NativeMemory.putField(address, layout.field("aio_iovcnt"), iovcnt);
         NativeMemory.putField(address, lioOpcode, opcode);
     }
 
@@ -305,13 +304,13 @@ public final class AioControlBlock {
 
     /** Keeps the memory allocated for another thread until {@link #unhold()}, even across {@link #free()}. */
     public void hold() {
-        int r;
+        int value;
         do {
-            r = refs.get();
-            if (r == 0) {
+            value = refs.get();
+            if (value == 0) {
                 throw new IllegalStateException("aiocb was freed");
             }
-        } while (!refs.compareAndSet(r, r + 1));
+        } while (!refs.compareAndSet(value, value + 1));
     }
 
     /** Releases a {@link #hold()}; frees the memory if the owner already freed the block. */
@@ -338,9 +337,10 @@ public final class AioControlBlock {
         }
         // glibc's aio_return(3) is a plain read of __return_value (no resources to release); FreeBSD's is a
         // system call that also frees the kernel's job, so it is always called there.
-        long r = returnValueAddress != 0 ? NativeMemory.getLong(returnValueAddress) : PosixAio.aio_return(address);
+        long value = returnValueAddress != 0 ? NativeMemory.getLong(returnValueAddress)
+                : PosixAio.aio_return(address);
         leaveFlight();
-        return r;
+        return value;
     }
 
     /**

@@ -13,8 +13,9 @@ import java.util.Map;
  * macOS's ABI on LP64 (arm64 and x86_64 are identical for everything netty-aio uses), read from XNU's headers
  * ({@code bsd/sys/aio.h}, {@code bsd/sys/signal.h}, {@code bsd/sys/errno.h}, {@code bsd/sys/fcntl.h}) and checked
  * with {@code clang --target={arm64,x86_64}-apple-macos11} against a reconstruction of those structures
- * ({@code netty-aio-native/src/test/abi/macos-abi.c}). Never run here: the ABI tests compare it with
- * {@code src/test/resources/abi-macos/}, which are not part of {@code abi/}.
+ * ({@code netty-aio-native/src/test/abi/macos-abi.c}). Immutable data, built once; any thread. It can't run where
+ * netty-aio is built and tested: the ABI tests compare it with {@code src/test/resources/abi-macos/}, which are
+ * not part of {@code abi/}.
  *
  * <p>What macOS lacks, and so this ABI leaves out: {@code O_DIRECT} (open with {@link AioOpenOption#DIRECT}
  * fails), kqueue AIO notification (completions go through the AIO reaper), {@code aio_readv}/{@code aio_writev}
@@ -41,33 +42,33 @@ final class DarwinAbi {
                 new StructField("sigev_notify", 0, 4),
                 new StructField("sigev_signo", 4, 4),
                 new StructField("sigev_value", 8, 8)));
-        Map<String, Integer> c = AbiConstants.common();
-        c.put("SIGEV_NONE", 0);
-        c.put("SIGEV_SIGNAL", 1);
-        c.put("SIGEV_THREAD", 3);
-        c.put("LIO_NOP", 0);
-        c.put("LIO_READ", 1);
-        c.put("LIO_WRITE", 2);
-        c.put("LIO_NOWAIT", 1);
-        c.put("LIO_WAIT", 2);
-        c.put("AIO_ALLDONE", 1);
-        c.put("AIO_CANCELED", 2);
-        c.put("AIO_NOTCANCELED", 4);
-        c.put("EAGAIN", 35);
-        c.put("EINPROGRESS", 36);
-        c.put("EOPNOTSUPP", 102);
-        c.put("ENOSYS", 78);
-        c.put("EOVERFLOW", 84);
-        c.put("ECANCELED", 89);
-        c.put("O_NONBLOCK", 0x4);
-        c.put("O_APPEND", 0x8);
-        c.put("O_SYNC", 0x80);
-        c.put("O_CREAT", 0x200);
-        c.put("O_TRUNC", 0x400);
-        c.put("O_EXCL", 0x800);
-        c.put("O_DSYNC", 0x400000);
-        c.put("O_CLOEXEC", 0x1000000);
+        Map<String, Integer> values = AbiConstants.common();
+        values.put("SIGEV_NONE", 0);
+        values.put("SIGEV_SIGNAL", 1);
+        values.put("SIGEV_THREAD", 3);
+        values.put("LIO_NOP", 0);
+        values.put("LIO_READ", 1);
+        values.put("LIO_WRITE", 2);
+        values.put("LIO_NOWAIT", 1);
+        values.put("LIO_WAIT", 2);
+        values.put("AIO_ALLDONE", 1);
+        values.put("AIO_CANCELED", 2);
+        values.put("AIO_NOTCANCELED", 4);
+        values.put("EAGAIN", 35);
+        values.put("EINPROGRESS", 36);
+        values.put("EOPNOTSUPP", 102);
+        values.put("ENOSYS", 78);
+        values.put("EOVERFLOW", 84);
+        values.put("ECANCELED", 89);
+        values.put("O_NONBLOCK", 0x4);
+        values.put("O_APPEND", 0x8);
+        values.put("O_SYNC", 0x80);
+        values.put("O_CREAT", 0x200);
+        values.put("O_TRUNC", 0x400);
+        values.put("O_EXCL", 0x800);
+        values.put("O_DSYNC", 0x400000);
+        values.put("O_CLOEXEC", 0x1000000);
         return new Abi("macos-" + arch, Abi.Family.DARWIN, 0, aiocb, sigevent, null, Lp64.IOVEC, Lp64.TIMESPEC,
-                null, new AbiConstants(c));
+                null, new AbiConstants(values));
     }
 }

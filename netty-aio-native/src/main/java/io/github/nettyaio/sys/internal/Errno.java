@@ -15,16 +15,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one errno → exception mapping of netty-aio.
+ * The classic errno values and the one errno → exception mapping of netty-aio. Not API. Static; any thread.
  *
- * <p>Names come from the running platform's {@link AbiConstants} plus the classic errno values 1–34,
- * which are the same on Linux and FreeBSD (they date back to Version 7 Unix); descriptions come from
- * {@code strerror(3)}. Mapping: {@code ENOENT} → {@link NoSuchFileException}, {@code EEXIST} →
- * {@link FileAlreadyExistsException}, {@code EACCES}/{@code EPERM} → {@link AccessDeniedException},
- * {@code EISDIR}/{@code ENOTDIR} → {@link FileSystemException}; everything else → {@link ErrnoException}.
+ * <p>Each errno value is defined once: the classic ones 1–34, the same on every platform netty-aio supports
+ * (they date back to Version 7 Unix), here; those that differ between platforms in {@link AbiConstants}. Names
+ * come from both, descriptions from {@code strerror(3)}. Mapping: {@code ENOENT} → {@link NoSuchFileException},
+ * {@code EEXIST} → {@link FileAlreadyExistsException}, {@code EACCES}/{@code EPERM} →
+ * {@link AccessDeniedException}, {@code EISDIR}/{@code ENOTDIR} → {@link FileSystemException}; everything else
+ * → {@link ErrnoException}.
+ *
+ * <p>It is critical to compare a platform-varying errno ({@code EAGAIN}, {@code EINPROGRESS}, {@code ECANCELED}
+ * of AIO, ...) only with {@code Platform.abi().constants()}: Linux and FreeBSD disagree on their values.
  */
 public final class Errno {
-    /** Classic errno values, identical on Linux and FreeBSD. */
+    /** Operation not permitted. */
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
@@ -65,9 +69,9 @@ public final class Errno {
     /** Read-only file system. */
     public static final int EROFS = 30;
     /**
-     * {@code ECANCELED} as the Linux kernel reports it in an io_uring completion (asm-generic/errno.h). io_uring
-     * exists only on Linux, so this needs no ABI table; errno values that differ between platforms come from
-     * {@link AbiConstants}, the classic ones above are the same everywhere.
+     * {@code ECANCELED} as the Linux kernel reports it (asm-generic/errno.h), in an io_uring completion or from
+     * glibc's AIO; the glibc ABI's {@link AbiConstants#ECANCELED} is this value. Other errno values that differ
+     * between platforms come only from {@link AbiConstants}; the classic ones above only from here.
      */
     public static final int LINUX_ECANCELED = 125;
 
@@ -96,16 +100,16 @@ public final class Errno {
      * {@code "errno N"} when netty-aio does not know it.
      */
     public static String name(int errno) {
-        String n = names().get(errno);
-        return n != null ? n : "errno " + errno;
+        String found = names().get(errno);
+        return found != null ? found : "errno " + errno;
     }
 
     /** Returns {@code strerror(errno)}, or {@code "Unknown error N"} when libc can't be reached. */
     public static String describe(int errno) {
         try {
-            String s = LibC.strerror(errno);
-            return s != null ? s : "Unknown error " + errno;
-        } catch (LinkageError e) {
+            String text = LibC.strerror(errno);
+            return text != null ? text : "Unknown error " + errno;
+        } catch (LinkageError noLibc) {
             return "Unknown error " + errno;
         }
     }
@@ -150,21 +154,21 @@ public final class Errno {
     }
 
     private static Map<Integer, String> names() {
-        Map<Integer, String> n = names;
-        if (n == null) {
-            Map<Integer, String> m = new HashMap<>(CLASSIC);
+        Map<Integer, String> found = names;
+        if (found == null) {
+            Map<Integer, String> table = new HashMap<>(CLASSIC);
             if (Platform.hasAbi()) {
                 // AbiConstants declares errno names in a fixed order; keep the first for shared values
                 // (EAGAIN before EWOULDBLOCK, EOPNOTSUPP before ENOTSUP).
-                for (Map.Entry<String, Integer> e : Platform.abi().constants().asMap().entrySet()) {
-                    String key = e.getKey();
-                    if (key.startsWith("E") && !key.startsWith("EV") && AbiConstants.defined(e.getValue())) {
-                        m.putIfAbsent(e.getValue(), key);
+                for (Map.Entry<String, Integer> entry : Platform.abi().constants().asMap().entrySet()) {
+                    String key = entry.getKey();
+                    if (key.startsWith("E") && !key.startsWith("EV") && AbiConstants.defined(entry.getValue())) {
+                        table.putIfAbsent(entry.getValue(), key);
                     }
                 }
             }
-            names = n = Map.copyOf(m);
+            names = found = Map.copyOf(table);
         }
-        return n;
+        return found;
     }
 }

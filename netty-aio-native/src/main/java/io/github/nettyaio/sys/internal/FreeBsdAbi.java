@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * FreeBSD's ABI on LP64 (amd64 and arm64 are identical for everything netty-aio uses), read from FreeBSD's
  * headers ({@code sys/aio.h}, {@code sys/signal.h}, {@code sys/event.h}, {@code sys/fcntl.h},
- * {@code sys/errno.h}). Never run here: checked only against the ABI tables by the ABI tests.
+ * {@code sys/errno.h}). Immutable data, built once; any thread.
+ *
+ * <p>It is critical to change a value here only together with the ABI tables: FreeBSD code can't run where
+ * netty-aio is built and tested, so the tables are the only check these values get.
  */
 final class FreeBsdAbi {
     private FreeBsdAbi() {
@@ -43,55 +46,55 @@ final class FreeBsdAbi {
                 new StructField("fflags", 12, 4),
                 new StructField("data", 16, 8),
                 new StructField("udata", 24, 8)));
-        Map<String, Integer> c = AbiConstants.common();
-        c.put("SIGEV_NONE", 0);
-        c.put("SIGEV_SIGNAL", 1);
-        c.put("SIGEV_THREAD", 2);
-        c.put("SIGEV_KEVENT", 3);
-        c.put("EVFILT_READ", -1);
-        c.put("EVFILT_AIO", -3);
-        c.put("EVFILT_TIMER", -7);
-        c.put("EVFILT_LIO", -10);
-        c.put("EVFILT_USER", -11);
-        c.put("EV_ADD", 0x1);
-        c.put("EV_DELETE", 0x2);
-        c.put("EV_ENABLE", 0x4);
-        c.put("EV_DISABLE", 0x8);
-        c.put("EV_ONESHOT", 0x10);
-        c.put("EV_CLEAR", 0x20);
-        c.put("EV_DISPATCH", 0x80);
-        c.put("EV_ERROR", 0x4000);
-        c.put("EV_EOF", 0x8000);
-        c.put("NOTE_TRIGGER", 0x01000000);
-        c.put("LIO_NOP", 0);
-        c.put("LIO_WRITE", 1);
-        c.put("LIO_READ", 2);
-        c.put("LIO_WRITEV", 5);
-        c.put("LIO_READV", 6);
-        c.put("LIO_NOWAIT", 0);
-        c.put("LIO_WAIT", 1);
-        c.put("AIO_CANCELED", 1);
-        c.put("AIO_NOTCANCELED", 2);
-        c.put("AIO_ALLDONE", 3);
-        c.put("EAGAIN", 35);
-        c.put("EINPROGRESS", 36);
-        c.put("EOPNOTSUPP", 45);
-        c.put("ENOSYS", 78);
-        c.put("EOVERFLOW", 84);
-        c.put("ECANCELED", 85);
-        c.put("O_NONBLOCK", 0x4);
-        c.put("O_APPEND", 0x8);
-        c.put("O_SYNC", 0x80);
-        c.put("O_CREAT", 0x200);
-        c.put("O_TRUNC", 0x400);
-        c.put("O_EXCL", 0x800);
-        c.put("O_DIRECT", 0x10000);
-        c.put("O_CLOEXEC", 0x100000);
-        c.put("O_DSYNC", 0x1000000);
+        Map<String, Integer> values = AbiConstants.common();
+        values.put("SIGEV_NONE", 0);
+        values.put("SIGEV_SIGNAL", 1);
+        values.put("SIGEV_THREAD", 2);
+        values.put("SIGEV_KEVENT", 3);
+        values.put("EVFILT_READ", -1);
+        values.put("EVFILT_AIO", -3);
+        values.put("EVFILT_TIMER", -7);
+        values.put("EVFILT_LIO", -10);
+        values.put("EVFILT_USER", -11);
+        values.put("EV_ADD", 0x1);
+        values.put("EV_DELETE", 0x2);
+        values.put("EV_ENABLE", 0x4);
+        values.put("EV_DISABLE", 0x8);
+        values.put("EV_ONESHOT", 0x10);
+        values.put("EV_CLEAR", 0x20);
+        values.put("EV_DISPATCH", 0x80);
+        values.put("EV_ERROR", 0x4000);
+        values.put("EV_EOF", 0x8000);
+        values.put("NOTE_TRIGGER", 0x01000000);
+        values.put("LIO_NOP", 0);
+        values.put("LIO_WRITE", 1);
+        values.put("LIO_READ", 2);
+        values.put("LIO_WRITEV", 5);
+        values.put("LIO_READV", 6);
+        values.put("LIO_NOWAIT", 0);
+        values.put("LIO_WAIT", 1);
+        values.put("AIO_CANCELED", 1);
+        values.put("AIO_NOTCANCELED", 2);
+        values.put("AIO_ALLDONE", 3);
+        values.put("EAGAIN", 35);
+        values.put("EINPROGRESS", 36);
+        values.put("EOPNOTSUPP", 45);
+        values.put("ENOSYS", 78);
+        values.put("EOVERFLOW", 84);
+        values.put("ECANCELED", 85);
+        values.put("O_NONBLOCK", 0x4);
+        values.put("O_APPEND", 0x8);
+        values.put("O_SYNC", 0x80);
+        values.put("O_CREAT", 0x200);
+        values.put("O_TRUNC", 0x400);
+        values.put("O_EXCL", 0x800);
+        values.put("O_DIRECT", 0x10000);
+        values.put("O_CLOEXEC", 0x100000);
+        values.put("O_DSYNC", 0x1000000);
         return new Abi("freebsd" + major + "-" + arch, Abi.Family.FREEBSD, major, aiocb, sigevent, kevent,
                 Lp64.IOVEC, Lp64.TIMESPEC,
                 // ino64 layout (FreeBSD 12+): st_size follows the four timespecs.
                 new StructLayout("stat", 224, 8, List.of(new StructField("st_size", 112, 8))),
-                new AbiConstants(c));
+                new AbiConstants(values));
     }
 }

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Linux glibc's ABI on LP64 (x86_64 and aarch64 differ only in {@code O_DIRECT}), from glibc's
- * {@code aio.h}, {@code bits/sigevent-consts.h}, {@code asm-generic/errno.h} and {@code fcntl.h}. The x86_64
- * variant is the one the tests run against for real here.
+ * Linux glibc's ABI on LP64 (x86_64 and aarch64 differ only in {@code O_DIRECT}), from glibc's {@code aio.h},
+ * {@code bits/sigevent-consts.h}, {@code asm-generic/errno.h} and {@code fcntl.h}; the x86_64 variant also runs
+ * in the native tests. Immutable data, built once; any thread.
+ *
+ * <p>It is critical to change a value here only together with the ABI tables ({@code constants.tsv},
+ * {@code layouts.tsv}): the ABI tests compare the two.
  */
 final class GlibcAbi {
     private GlibcAbi() {
@@ -48,34 +51,34 @@ final class GlibcAbi {
                 new StructField("sigev_value", 0, 8),
                 new StructField("sigev_signo", 8, 4),
                 new StructField("sigev_notify", 12, 4)));
-        Map<String, Integer> c = AbiConstants.common();
-        c.put("SIGEV_SIGNAL", 0);
-        c.put("SIGEV_NONE", 1);
-        c.put("SIGEV_THREAD", 2);
-        c.put("LIO_READ", 0);
-        c.put("LIO_WRITE", 1);
-        c.put("LIO_NOP", 2);
-        c.put("LIO_WAIT", 0);
-        c.put("LIO_NOWAIT", 1);
-        c.put("AIO_CANCELED", 0);
-        c.put("AIO_NOTCANCELED", 1);
-        c.put("AIO_ALLDONE", 2);
-        c.put("EAGAIN", 11);
-        c.put("EINPROGRESS", 115);
-        c.put("EOPNOTSUPP", 95);
-        c.put("ENOSYS", 38);
-        c.put("EOVERFLOW", 75);
-        c.put("ECANCELED", 125);
-        c.put("O_CREAT", 0x40);
-        c.put("O_EXCL", 0x80);
-        c.put("O_TRUNC", 0x200);
-        c.put("O_APPEND", 0x400);
-        c.put("O_NONBLOCK", 0x800);
-        c.put("O_DSYNC", 0x1000);
-        c.put("O_DIRECT", oDirect);
-        c.put("O_CLOEXEC", 0x80000);
-        c.put("O_SYNC", 0x101000);
+        Map<String, Integer> values = AbiConstants.common();
+        values.put("SIGEV_SIGNAL", 0);
+        values.put("SIGEV_NONE", 1);
+        values.put("SIGEV_THREAD", 2);
+        values.put("LIO_READ", 0);
+        values.put("LIO_WRITE", 1);
+        values.put("LIO_NOP", 2);
+        values.put("LIO_WAIT", 0);
+        values.put("LIO_NOWAIT", 1);
+        values.put("AIO_CANCELED", 0);
+        values.put("AIO_NOTCANCELED", 1);
+        values.put("AIO_ALLDONE", 2);
+        values.put("EAGAIN", 11);
+        values.put("EINPROGRESS", 115);
+        values.put("EOPNOTSUPP", 95);
+        values.put("ENOSYS", 38);
+        values.put("EOVERFLOW", 75);
+        values.put("ECANCELED", Errno.LINUX_ECANCELED);
+        values.put("O_CREAT", 0x40);
+        values.put("O_EXCL", 0x80);
+        values.put("O_TRUNC", 0x200);
+        values.put("O_APPEND", 0x400);
+        values.put("O_NONBLOCK", 0x800);
+        values.put("O_DSYNC", 0x1000);
+        values.put("O_DIRECT", oDirect);
+        values.put("O_CLOEXEC", 0x80000);
+        values.put("O_SYNC", 0x101000);
         return new Abi("linux-glibc-" + arch, Abi.Family.LINUX_GLIBC, 0, aiocb, sigevent, null,
-                Lp64.IOVEC, Lp64.TIMESPEC, stat, new AbiConstants(c));
+                Lp64.IOVEC, Lp64.TIMESPEC, stat, new AbiConstants(values));
     }
 }

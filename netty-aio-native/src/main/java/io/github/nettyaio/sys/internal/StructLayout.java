@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * The layout of one C structure on one platform: its name, total size, alignment and the fields the JNA
  * layer touches. Fields that netty-aio never reads or writes (kernel-private ones) are deliberately absent.
+ * Immutable; any thread. It is critical to look fields up by name ({@link #field}), never by position: the
+ * platforms order them differently.
  *
  * @param cName  the structure's tag in C (for example {@code aiocb})
  * @param size   {@code sizeof(struct ...)}
@@ -23,9 +25,10 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
      */
     public StructLayout {
         fields = List.copyOf(fields);
-        for (StructField f : fields) {
-            if (f.offset() + f.size() > size) {
-                throw new IllegalArgumentException(cName + "." + f.cName() + " lies outside the " + size + "-byte struct");
+        for (StructField field : fields) {
+            if (field.offset() + field.size() > size) {
+                throw new IllegalArgumentException(cName + "." + field.cName() + " lies outside the " + size
+                        + "-byte struct");
             }
         }
     }
@@ -36,9 +39,9 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
      * @throws IllegalArgumentException if this layout has no such field
      */
     public StructField field(String name) {
-        for (StructField f : fields) {
-            if (f.cName().equals(name)) {
-                return f;
+        for (StructField field : fields) {
+            if (field.cName().equals(name)) {
+                return field;
             }
         }
         throw new IllegalArgumentException("struct " + cName + " has no field " + name + " in this ABI");
@@ -55,8 +58,8 @@ public record StructLayout(String cName, int size, int align, List<StructField> 
 
     /** Returns whether this layout describes a field called {@code name}. */
     public boolean has(String name) {
-        for (StructField f : fields) {
-            if (f.cName().equals(name)) {
+        for (StructField field : fields) {
+            if (field.cName().equals(name)) {
                 return true;
             }
         }

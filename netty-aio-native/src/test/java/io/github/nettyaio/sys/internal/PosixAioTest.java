@@ -46,7 +46,7 @@ class PosixAioTest {
     private final List<AioControlBlock> blocks = new ArrayList<>();
     private Map<Integer, String> fdsBefore;
     private Abi abi;
-    private AbiConstants c;
+    private AbiConstants constants;
 
     /**
      * Runs each kind of call once before descriptors are counted: the first use opens descriptors that
@@ -58,7 +58,7 @@ class PosixAioTest {
         PosixAioTest t = new PosixAioTest();
         t.dir = tmp;
         t.abi = Platform.abi();
-        t.c = t.abi.constants();
+        t.constants = t.abi.constants();
         t.lioListioWaitWithOneReadAndOneWrite();
         t.writeThenReadBackWithSigevNoneAndAioSuspend();
         t.blocks.forEach(AioControlBlock::free);
@@ -68,7 +68,7 @@ class PosixAioTest {
     @BeforeEach
     void setUp() {
         abi = Platform.abi();
-        c = abi.constants();
+        constants = abi.constants();
         fdsBefore = FdCount.snapshot();
     }
 
@@ -120,14 +120,15 @@ class PosixAioTest {
         long ts = alloc(16);
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         int err;
-        while ((err = cb.aioError()) == c.EINPROGRESS) {
+        while ((err = cb.aioError()) == constants.EINPROGRESS) {
             long left = deadline - System.nanoTime();
             assertTrue(left > 0, "request did not complete in time");
             NativeMemory.putLong(ts, left / 1_000_000_000L);
             NativeMemory.putLong(ts + 8, left % 1_000_000_000L);
             int rc = PosixAio.aio_suspend(list, 1, ts);
             int errno = LibC.errno();
-            assertTrue(rc == 0 || errno == c.EAGAIN || errno == c.EINTR, "aio_suspend: " + Errno.format(errno));
+            assertTrue(rc == 0 || errno == constants.EAGAIN || errno == Errno.EINTR,
+                    "aio_suspend: " + Errno.format(errno));
         }
         return err;
     }
@@ -141,7 +142,7 @@ class PosixAioTest {
             long src = alloc(data.length);
             copyIn(src, data);
             AioControlBlock w = aiocb();
-            w.prepare(fd.intValue(), 4096, src, data.length, c.LIO_NOP);
+            w.prepare(fd.intValue(), 4096, src, data.length, constants.LIO_NOP);
             w.submit(AioControlBlock.Op.WRITE, fd.target(), null);
             assertTrue(w.inFlight());
             assertThrows(IllegalStateException.class, w::free, "an aiocb in flight must not be freed");
@@ -150,14 +151,14 @@ class PosixAioTest {
 
             long dst = alloc(data.length + 100);
             AioControlBlock r = aiocb();
-            r.prepare(fd.intValue(), 4096, dst, data.length + 100, c.LIO_NOP);
+            r.prepare(fd.intValue(), 4096, dst, data.length + 100, constants.LIO_NOP);
             r.submit(AioControlBlock.Op.READ, fd.target(), null);
             assertEquals(0, await(r));
             assertEquals(data.length, r.aioReturn(), "short read at EOF");
             assertArrayEquals(data, copyOut(dst, data.length));
 
             // The same aiocb is reusable after aio_return: a read at EOF gives 0.
-            r.prepare(fd.intValue(), 4096 + data.length, dst, 10, c.LIO_NOP);
+            r.prepare(fd.intValue(), 4096 + data.length, dst, 10, constants.LIO_NOP);
             r.submit(AioControlBlock.Op.READ, fd.target(), null);
             assertEquals(0, await(r));
             assertEquals(0, r.aioReturn());
@@ -171,9 +172,9 @@ class PosixAioTest {
     void aioFsyncBothModes() throws IOException {
         try (PosixFileDescriptor fd = PosixFiles.open(dir.resolve("sync.bin"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
-            for (AioControlBlock.Op op : new AioControlBlock.Op[] {AioControlBlock.Op.FSYNC, AioControlBlock.Op.FDATASYNC}) {
+            for (AioControlBlock.Op op : List.of(AioControlBlock.Op.FSYNC, AioControlBlock.Op.FDATASYNC)) {
                 AioControlBlock s = aiocb();
-                s.prepare(fd.intValue(), 0, 0, 0, c.LIO_NOP);
+                s.prepare(fd.intValue(), 0, 0, 0, constants.LIO_NOP);
                 s.submit(op, fd.target(), null);
                 assertEquals(0, await(s), op.name());
                 assertEquals(0, s.aioReturn(), op.name());
@@ -192,15 +193,15 @@ class PosixAioTest {
             long writeBuf = alloc(fresh.length);
             copyIn(writeBuf, fresh);
             AioControlBlock read = aiocb();
-            read.prepare(fd.intValue(), 0, readBuf, 4096, c.LIO_READ);
+            read.prepare(fd.intValue(), 0, readBuf, 4096, constants.LIO_READ);
             AioControlBlock write = aiocb();
-            write.prepare(fd.intValue(), 8192, writeBuf, fresh.length, c.LIO_WRITE);
+            write.prepare(fd.intValue(), 8192, writeBuf, fresh.length, constants.LIO_WRITE);
             long list = alloc(16);
             NativeMemory.putLong(list, read.address());
             NativeMemory.putLong(list + 8, write.address());
             read.markSubmitted(null);
             write.markSubmitted(null);
-            int rc = PosixAio.lio_listio(c.LIO_WAIT, list, 2, 0);
+            int rc = PosixAio.lio_listio(constants.LIO_WAIT, list, 2, 0);
             assertEquals(0, rc, "lio_listio: " + Errno.format(LibC.errno()));
             assertEquals(0, read.aioError());
             assertEquals(0, write.aioError());
@@ -225,19 +226,20 @@ class PosixAioTest {
             long buf1 = alloc(1);
             long buf2 = alloc(1);
             AioControlBlock running = aiocb();
-            running.prepare(pipe[0], 0, buf1, 1, c.LIO_NOP);
+            running.prepare(pipe[0], 0, buf1, 1, constants.LIO_NOP);
             running.submit(AioControlBlock.Op.READ, "pipe", null);
             AioControlBlock queued = aiocb();
-            queued.prepare(pipe[0], 0, buf2, 1, c.LIO_NOP);
+            queued.prepare(pipe[0], 0, buf2, 1, constants.LIO_NOP);
             queued.submit(AioControlBlock.Op.READ, "pipe", null);
 
-            assertEquals(c.AIO_CANCELED, queued.cancel(pipe[0], "pipe"));
-            assertEquals(c.ECANCELED, queued.aioError());
+            assertEquals(constants.AIO_CANCELED, queued.cancel(pipe[0], "pipe"));
+            assertEquals(constants.ECANCELED, queued.aioError());
             assertEquals(-1, queued.aioReturn());
 
             int first = running.cancel(pipe[0], "pipe");
-            assertTrue(first == c.AIO_NOTCANCELED || first == c.AIO_CANCELED, "aio_cancel gave " + first);
-            if (first == c.AIO_NOTCANCELED) {
+            assertTrue(first == constants.AIO_NOTCANCELED || first == constants.AIO_CANCELED,
+                    "aio_cancel gave " + first);
+            if (first == constants.AIO_NOTCANCELED) {
                 long one = alloc(1);
                 NativeMemory.putInt(one, 0x2a);
                 assertEquals(1, LibC.write(pipe[1], one, 1));
@@ -245,10 +247,10 @@ class PosixAioTest {
                 assertEquals(1, running.aioReturn());
                 assertEquals(0x2a, io.netty.util.internal.PlatformDependent.getByte(buf1));
             } else {
-                assertEquals(c.ECANCELED, await(running));
+                assertEquals(constants.ECANCELED, await(running));
                 running.aioReturn();
             }
-            assertEquals(c.AIO_ALLDONE, running.cancel(pipe[0], "pipe"));
+            assertEquals(constants.AIO_ALLDONE, running.cancel(pipe[0], "pipe"));
         } finally {
             LibC.close(pipe[0]);
             LibC.close(pipe[1]);
@@ -260,7 +262,7 @@ class PosixAioTest {
         long buf = alloc(16);
         AioControlBlock r = aiocb();
         int badFd = 1 << 20;
-        r.prepare(badFd, 0, buf, 16, c.LIO_NOP);
+        r.prepare(badFd, 0, buf, 16, constants.LIO_NOP);
         int err;
         try {
             r.submit(AioControlBlock.Op.READ, "fd " + badFd, null);
@@ -269,7 +271,7 @@ class PosixAioTest {
         } catch (ErrnoException e) {
             err = e.errno(); // kernels that validate the fd at submission (FreeBSD)
         }
-        assertEquals(c.EBADF, err);
+        assertEquals(Errno.EBADF, err);
         IOException e = Errno.newException("aio_read", "fd " + badFd, err);
         ErrnoException ee = assertInstanceOf(ErrnoException.class, e);
         assertEquals("EBADF", ee.errnoName());
@@ -280,7 +282,7 @@ class PosixAioTest {
     void cancelOnABadFdThrowsEbadf() {
         AioControlBlock b = aiocb();
         ErrnoException e = assertThrows(ErrnoException.class, () -> b.cancel(1 << 20, "fd 1048576"));
-        assertEquals(c.EBADF, e.errno());
+        assertEquals(Errno.EBADF, e.errno());
         assertTrue(e.getMessage().startsWith("aio_cancel(fd 1048576): EBADF"), e.getMessage());
     }
 
@@ -311,7 +313,7 @@ class PosixAioTest {
         b.free();
         b.free();
         assertTrue(b.isFreed());
-        assertThrows(IllegalStateException.class, () -> b.prepare(0, 0, 0, 0, c.LIO_NOP));
+        assertThrows(IllegalStateException.class, () -> b.prepare(0, 0, 0, 0, constants.LIO_NOP));
         assertThrows(IllegalStateException.class, b::aioError);
         assertFalse(b.inFlight());
     }

@@ -48,22 +48,22 @@ public abstract class AioDriver implements AioNotifier {
      * @throws IOException the loop can't host AIO (platform without POSIX AIO, loop shutting down)
      */
     public static AioDriver forLoop(IoEventLoop loop) throws IOException {
-        AioDriver d = DRIVERS.get(loop);
-        if (d != null) {
-            return d;
+        AioDriver created = DRIVERS.get(loop);
+        if (created != null) {
+            return created;
         }
         if (loop.isShuttingDown()) {
             throw new IOException("event loop " + loop + " is shutting down: it can't host AIO");
         }
-        d = create(loop);
-        DRIVERS.put(loop, d);
-        AioDriver driver = d;
-        loop.terminationFuture().addListener(f -> {
+        created = create(loop);
+        DRIVERS.put(loop, created);
+        AioDriver driver = created;
+        loop.terminationFuture().addListener(terminated -> {
             DRIVERS.remove(loop, driver);
             driver.loopTerminated();
         });
-        logger.debug("AIO completions for {} are delivered by {}", loop, d);
-        return d;
+        logger.debug("AIO completions for {} are delivered by {}", loop, created);
+        return created;
     }
 
     private static AioDriver create(IoEventLoop loop) throws IOException {
@@ -81,8 +81,8 @@ public abstract class AioDriver implements AioNotifier {
         try {
             Platform.abi();
             return "";
-        } catch (UnsupportedOperationException e) {
-            return e.getMessage();
+        } catch (UnsupportedOperationException unsupported) {
+            return unsupported.getMessage();
         }
     }
 
@@ -117,8 +117,8 @@ public abstract class AioDriver implements AioNotifier {
         if (aio != null) {
             try {
                 aio.notified();
-            } catch (Throwable t) {
-                logger.warn("Failed to notify {}", aio, t);
+            } catch (Throwable failure) {
+                logger.warn("Failed to notify {}", aio, failure);
             }
         }
     }

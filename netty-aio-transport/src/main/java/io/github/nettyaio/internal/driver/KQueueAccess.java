@@ -15,12 +15,13 @@ import java.lang.reflect.Field;
 /**
  * The one place that reaches into Netty 4.2.18's non-public kqueue state: the kqueue fd of a loop's
  * {@link KQueueIoHandler} ({@code SingleThreadIoEventLoop.ioHandler} → {@code KQueueIoHandler.kqueueFd}) and
- * the id of an {@link IoRegistration} (the wrapper's {@code registration} → {@code DefaultKqueueIoRegistration.id}),
- * which Netty puts in every kevent's {@code udata} and routes events by.
+ * the id of an {@link IoRegistration} (the wrapper's {@code registration} →
+ * {@code DefaultKqueueIoRegistration.id}), which Netty puts in every kevent's {@code udata} and routes events by.
+ * Reflection only; any thread.
  *
- * <p>Each method returns a sentinel instead of throwing when the fields are missing or inaccessible (another
- * Netty version, or Netty on the module path without {@code --add-opens}); the caller then falls back to a
- * private kqueue nested in Netty's.
+ * <p>It is critical that nothing here throws: each method returns a sentinel when the fields are missing or
+ * inaccessible (another Netty version, or the module path without {@code --add-opens}), and the caller then
+ * falls back to a {@link NestedKQueueAioDriver}.
  */
 final class KQueueAccess {
     private KQueueAccess() {
@@ -54,9 +55,9 @@ final class KQueueAccess {
 
     /** The handler's own registration inside {@code SingleThreadIoEventLoop}'s wrapper. */
     static Object unwrap(IoRegistration registration) throws ReflectiveOperationException {
-        Class<?> c = registration.getClass();
-        if (c.getName().equals(SingleThreadIoEventLoop.class.getName() + "$IoRegistrationWrapper")) {
-            Field inner = c.getDeclaredField("registration");
+        Class<?> type = registration.getClass();
+        if (type.getName().equals(SingleThreadIoEventLoop.class.getName() + "$IoRegistrationWrapper")) {
+            Field inner = type.getDeclaredField("registration");
             inner.setAccessible(true);
             return inner.get(registration);
         }
@@ -75,9 +76,9 @@ final class KQueueAccess {
         }
     }
 
-    private static Field field(Class<?> c, String name) throws NoSuchFieldException {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
     }
 }

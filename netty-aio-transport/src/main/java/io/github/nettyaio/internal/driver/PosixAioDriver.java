@@ -12,26 +12,29 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivery for any event loop through {@code SIGEV_NONE} requests and the {@link PosixAioReaper}: the reaper
- * thread finds finished requests and queues them here; one task per batch drains the queue on the loop
- * thread. No thread and no JVM attach per completion.
+ * thread finds finished requests and queues them here; one task per batch drains the queue and makes the
+ * {@code Aio}s ready on the loop thread. No thread and no JVM attach per completion. While it drains, the loop
+ * also reports its own pending requests that finished meanwhile, so under load completions don't wait for a
+ * round trip through the reaper. A loop that is gone drops its completions (its {@code Aio}s were failed).
  *
- * <p>While it drains, the loop also looks at its own requests still pending and reports those that finished
- * meanwhile itself, so under load completions don't wait for a round trip through the reaper. Each
- * completion is reported once: the reaper and the loop {@linkplain PosixAioReaper.Watch#claim() claim} it.
- * The loop {@linkplain AioControlBlock#hold() holds} the control blocks it may look at.
+ * <p>It is critical that each completion is reported once: the reaper and the loop
+ * {@linkplain PosixAioReaper.Watch#claim() claim} it, and the loop {@linkplain AioControlBlock#hold() holds}
+ * the control blocks it may look at.
  */
 final class PosixAioDriver extends AioDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioDriver.class);
     private static final AtomicLong TOKENS = new AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger IDS = new AtomicInteger();
 
     /** Distinguishes drivers (and so loop threads) in the reaper's wake-up decision. */
     final int id = IDS.incrementAndGet();
@@ -41,7 +44,7 @@ final class PosixAioDriver extends AioDriver {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
     /** This loop's watches not yet reported (loop thread only). */
-    private final java.util.ArrayList<PosixAioReaper.Watch> pending = new java.util.ArrayList<>();
+    private final ArrayList<PosixAioReaper.Watch> pending = new ArrayList<>();
 
     PosixAioDriver(IoEventLoop loop, PosixAioReaper reaper) {
         super(loop);
@@ -68,12 +71,12 @@ final class PosixAioDriver extends AioDriver {
         if (accepted.length == 0) {
             throw new IllegalArgumentException("no accepted request to watch");
         }
-        PosixAioReaper.Watch w = new PosixAioReaper.Watch(this, token, accepted);
+        PosixAioReaper.Watch watch = new PosixAioReaper.Watch(this, token, accepted);
         for (AioControlBlock cb : accepted) {
             cb.hold();
         }
-        pending.add(w);
-        reaper.watch(w);
+        pending.add(watch);
+        reaper.watch(watch);
     }
 
     @Override
@@ -87,7 +90,7 @@ final class PosixAioDriver extends AioDriver {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drain);
-            } catch (RejectedExecutionException e) {
+            } catch (RejectedExecutionException rejected) {
                 // The loop is gone: its Aios were failed by the termination listener. The requests stay
                 // pinned until their sources reap them (or forever, if they never do).
                 logger.debug("Dropping AIO completions for {}: loop shut down", loop);
@@ -98,9 +101,9 @@ final class PosixAioDriver extends AioDriver {
 
     private void drain() {
         drainScheduled.set(false);
-        PosixAioReaper.Watch w;
-        while ((w = completed.poll()) != null) {
-            notifyReady(w.token);
+        PosixAioReaper.Watch watch;
+        while ((watch = completed.poll()) != null) {
+            notifyReady(watch.token);
         }
         pollOwn();
     }
@@ -117,19 +120,19 @@ final class PosixAioDriver extends AioDriver {
                 if (i >= pending.size()) {
                     continue;
                 }
-                PosixAioReaper.Watch w = pending.get(i);
-                boolean mine = !w.isClaimed() && w.finished() && w.claim();
-                if (w.isClaimed()) {
+                PosixAioReaper.Watch watch = pending.get(i);
+                boolean mine = !watch.isClaimed() && watch.finished() && watch.claim();
+                if (watch.isClaimed()) {
                     int last = pending.size() - 1;
                     pending.set(i, pending.get(last));
                     pending.remove(last);
-                    for (AioControlBlock cb : w.cbs) {
+                    for (AioControlBlock cb : watch.cbs) {
                         cb.unhold();
                     }
                 }
                 if (mine) {
                     found = true;
-                    notifyReady(w.token);
+                    notifyReady(watch.token);
                 }
             }
             if (!found) {

@@ -5,21 +5,19 @@
 package io.github.nettyaio.internal.driver;
 
 import io.github.nettyaio.internal.AioProperties;
-
 import io.github.nettyaio.sys.internal.Abi;
 import io.github.nettyaio.sys.internal.AioControlBlock;
 import io.github.nettyaio.sys.internal.Errno;
 import io.github.nettyaio.sys.internal.LibC;
-import io.github.nettyaio.sys.internal.LinuxLib;
 import io.github.nettyaio.sys.internal.NativeMemory;
 import io.github.nettyaio.sys.internal.Platform;
 import io.github.nettyaio.sys.internal.PosixAio;
-import io.github.nettyaio.sys.internal.StructLayout;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,28 +26,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One daemon thread that waits, in {@code aio_suspend}, for every {@code SIGEV_NONE} request submitted
- * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches.
+ * through a {@link PosixAioDriver}, and hands finished ones back to their drivers in batches. How a sleeping
+ * reaper learns of new requests is its {@link ReaperWake}: an eventfd read on Linux, a timed wait elsewhere
+ * (or with {@code -Dio.github.nettyaio.reaperWake=timed}). {@link #watch} and {@link #wakeUp} run on any thread;
+ * the reaper never dies: a failure is logged and it goes on.
  *
- * <p>How a sleeping reaper learns of new requests ({@link #wakeByRead}):
- * <ul>
- * <li>On Linux the wait also covers a wake-up request of its own: an {@code aio_read} of 8 bytes from an
- * eventfd. A submitter that finds the reaper asleep writes to it once, so new requests join the wait list;
- * while the reaper is awake, submitters don't make any system call.</li>
- * <li>Elsewhere no descriptor can serve: FreeBSD refuses AIO on pipes and eventfds ({@code EOPNOTSUPP} unless
- * {@code vfs.aio.enable_unsafe} is set), and macOS takes AIO only on files. With nothing watched the reaper parks
- * and a submitter unparks it; with requests watched it waits in {@code aio_suspend} for at most
- * {@link #TIMED_WAIT_NANOS}, so a new request joins the wait list when any watched one finishes or within that
- * time. {@code -Dio.github.nettyaio.reaperWake=timed} selects this on Linux too (tests).</li>
- * </ul>
- *
- * <p>Memory: the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an owner
- * that reaps and frees a request early never makes the reaper read freed memory.
+ * <p>It is critical that the reaper {@link AioControlBlock#hold() holds} every control block it watches, so an
+ * owner that reaps and frees a request early never makes the reaper read freed memory.
  */
 final class PosixAioReaper implements Runnable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PosixAioReaper.class);
     private static volatile PosixAioReaper instance;
-    /** The longest a timed-wake reaper waits in {@code aio_suspend} before it looks for new requests. */
-    static final long TIMED_WAIT_NANOS = 1_000_000;
 
     /** The requests of one submission; its Aio is ready once all have finished. */
     static final class Watch {
@@ -93,10 +80,9 @@ final class PosixAioReaper implements Runnable {
         return ((long) driver.id << 32) | (cb.fd() & 0xffffffffL);
     }
 
-    private final Abi abi = Platform.abi();
-    private final int einprogress = abi.constants().EINPROGRESS;
+    private final Abi abi;
+    private final int einprogress;
     private final Queue<Watch> incoming = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean sleeping;
     /**
      * The keys of the requests in progress in the list the reaper is (about to be) asleep on, sorted; written
@@ -104,21 +90,8 @@ final class PosixAioReaper implements Runnable {
      * (glibc: one request per descriptor at a time, FIFO at equal priority).
      */
     private volatile long[] sleepKeys = new long[0];
-    private final boolean perFdFifo = abi.family() == Abi.Family.LINUX_GLIBC;
-
-    /**
-     * True: a sleeping reaper is woken by a write to {@link #wakeWriteFd}, completing {@link #wakeCb}; false (a
-     * timed wake): by {@code LockSupport.unpark} when parked, else by its {@code aio_suspend} timeout, and the
-     * descriptors, buffers and control block below are unused (-1 / 0 / null).
-     */
-    private final boolean wakeByRead;
-    private final int wakeReadFd;
-    private final int wakeWriteFd;
-    private final long wakeBuf;
-    private final long wakeValue;
-    private final AioControlBlock wakeCb;
-    /** The {@code struct timespec} of a timed wake's {@code aio_suspend}; 0 with {@link #wakeByRead}. */
-    private final long timeout;
+    private final boolean perFdFifo;
+    private final ReaperWake wake;
     private final Thread thread;
 
     // Reaper-thread state.
@@ -126,106 +99,76 @@ final class PosixAioReaper implements Runnable {
     private long list;
     private int listCapacity;
 
-    private PosixAioReaper() throws IOException {
-        wakeByRead = wakesByRead();
-        if (wakeByRead) {
-            int fd = LinuxLib.eventfd(0, LinuxLib.efdCloexec());
-            if (fd < 0) {
-                throw Errno.lastException("eventfd", "AIO reaper");
-            }
-            wakeReadFd = fd;
-            wakeWriteFd = fd;
-            wakeBuf = NativeMemory.allocateZeroed(8);
-            wakeValue = NativeMemory.allocateZeroed(8);
-            NativeMemory.putLong(wakeValue, 1);
-            wakeCb = AioControlBlock.allocate(abi);
-            timeout = 0;
-        } else {
-            wakeReadFd = -1;
-            wakeWriteFd = -1;
-            wakeBuf = 0;
-            wakeValue = 0;
-            wakeCb = null;
-            StructLayout ts = abi.timespec();
-            timeout = NativeMemory.allocateZeroed(ts.size());
-            NativeMemory.putLong(timeout + ts.offset("tv_sec"), 0);
-            NativeMemory.putLong(timeout + ts.offset("tv_nsec"), TIMED_WAIT_NANOS);
-        }
+    /** A reaper for {@code abi} that sleeps and wakes by {@code wake}; {@link #start()} runs it. */
+    PosixAioReaper(Abi abi, ReaperWake wake) {
+        this.abi = abi;
+        this.einprogress = abi.constants().EINPROGRESS;
+        this.perFdFifo = abi.family() == Abi.Family.LINUX_GLIBC;
+        this.wake = wake;
         listCapacity = 64;
         list = NativeMemory.allocateZeroed(8L * listCapacity);
         thread = new Thread(this, "netty-aio-reaper");
         thread.setDaemon(true);
     }
 
-    /** The process-wide reaper, started on first use. */
+    /** The process-wide reaper, started on first use; its wake as {@link AioProperties#reaperWakeTimed()} says. */
     static PosixAioReaper instance() throws IOException {
-        PosixAioReaper r = instance;
-        if (r == null) {
+        PosixAioReaper reaper = instance;
+        if (reaper == null) {
             synchronized (PosixAioReaper.class) {
-                r = instance;
-                if (r == null) {
-                    r = new PosixAioReaper();
-                    if (r.wakeByRead) {
-                        r.submitWakeRead();
-                    }
-                    r.thread.start();
-                    instance = r;
+                reaper = instance;
+                if (reaper == null) {
+                    Abi abi = Platform.abi();
+                    boolean timed = AioProperties.reaperWakeTimed() || Platform.os() != Platform.Os.LINUX;
+                    ReaperWake wake = timed ? new TimedReaperWake(abi) : EventfdReaperWake.open(abi);
+                    reaper = new PosixAioReaper(abi, wake);
+                    reaper.start();
+                    instance = reaper;
                 }
             }
         }
-        return r;
+        return reaper;
     }
 
-    /** Linux wakes by an eventfd read unless {@code -Dio.github.nettyaio.reaperWake=timed}; elsewhere timed. */
-    private static boolean wakesByRead() {
-        return !AioProperties.reaperWakeTimed() && Platform.os() == Platform.Os.LINUX;
+    /**
+     * Starts the wake-up and the reaper thread.
+     *
+     * @throws IOException the wake-up could not be armed
+     */
+    void start() throws IOException {
+        wake.start();
+        thread.start();
     }
 
-    /** Whether this reaper wakes by an eventfd read (false: a timed wake). For tests. */
-    boolean wakesByReadForTest() {
-        return wakeByRead;
+    /** How this reaper wakes. */
+    ReaperWake wake() {
+        return wake;
     }
 
-    /** Starts watching {@code w} (any thread). */
-    void watch(Watch w) {
-        for (AioControlBlock cb : w.cbs) {
+    /** Starts watching {@code watch} (any thread). */
+    void watch(Watch watch) {
+        for (AioControlBlock cb : watch.cbs) {
             cb.hold();
         }
-        incoming.add(w);
-        if (sleeping && !completesAfterAWatchedRequest(w)) {
+        incoming.add(watch);
+        if (sleeping && !completesAfterAWatchedRequest(watch)) {
             wakeUp();
         }
     }
 
     /** Makes the reaper look at every watched request again (any thread). */
     void wakeUp() {
-        if (!wakeByRead) {
-            LockSupport.unpark(thread);   // parked: it returns; in aio_suspend: it returns within the timeout
-            return;
-        }
-        if (wakePending.compareAndSet(false, true)) {
-            long n = LibC.write(wakeWriteFd, wakeValue, 8);
-            if (n != 8) {
-                logger.warn("Failed to wake the AIO reaper: {}", Errno.format(LibC.errno()));
-                wakePending.set(false);
-            }
-        }
+        wake.wake(thread);
     }
 
     /**
-     * Whether {@code w} can only finish after a request the sleeping reaper waits for: one submitted earlier
+     * Whether {@code watch} can only finish after a request the sleeping reaper waits for: one submitted earlier
      * by the same loop thread on the same descriptor. glibc runs such requests one at a time in order, so the
-     * reaper will wake for the earlier one and find {@code w} then; no wake-up write is needed. This saves a
+     * reaper will wake for the earlier one and find {@code watch} then; no wake-up write is needed. This saves a
      * system call and two thread switches per request under load.
      */
-    private boolean completesAfterAWatchedRequest(Watch w) {
-        return perFdFifo && w.key != -1 && java.util.Arrays.binarySearch(sleepKeys, w.key) >= 0;
-    }
-
-    private void submitWakeRead() throws IOException {
-        wakeCb.prepare(wakeReadFd, 0, wakeBuf, 8, abi.constants().LIO_NOP);
-        wakeCb.notifyNone();
-        wakeCb.submit(AioControlBlock.Op.READ, "AIO reaper wake-up", this);
+    private boolean completesAfterAWatchedRequest(Watch watch) {
+        return perFdFifo && watch.key != -1 && Arrays.binarySearch(sleepKeys, watch.key) >= 0;
     }
 
     @Override
@@ -233,9 +176,9 @@ final class PosixAioReaper implements Runnable {
         for (;;) {
             try {
                 loop();
-            } catch (Throwable t) {
+            } catch (Throwable failure) {
                 // Never die: every watched request would hang. Log and go on.
-                logger.error("AIO reaper failed; continuing", t);
+                logger.error("AIO reaper failed; continuing", failure);
             }
         }
     }
@@ -244,8 +187,8 @@ final class PosixAioReaper implements Runnable {
         for (;;) {
             takeIncoming();
             reapFinished();
-            int n = fillList();
-            if (n < 0) {
+            int count = fillList();
+            if (count < 0) {
                 continue; // a watch finished after reapFinished looked at it: reap before sleeping
             }
             sleeping = true;
@@ -253,12 +196,12 @@ final class PosixAioReaper implements Runnable {
                 sleeping = false;
                 continue;
             }
-            if (n == 0) {
+            if (count == 0) {
                 LockSupport.park(this);   // timed wake, nothing watched: the next watch unparks
                 sleeping = false;
                 continue;
             }
-            int rc = PosixAio.aio_suspend(list, n, timeout);
+            int rc = PosixAio.aio_suspend(list, count, wake.timeout());
             sleeping = false;
             if (rc != 0) {
                 int errno = LibC.errno();
@@ -266,41 +209,37 @@ final class PosixAioReaper implements Runnable {
                     logger.warn("aio_suspend: {}", Errno.format(errno));
                 }
             }
-            if (wakeByRead && wakeCb.aioError() != einprogress) {
-                wakeCb.aioReturn();
-                wakePending.set(false);
-                submitWakeRead();
-            }
+            wake.rearm();
         }
     }
 
     private void takeIncoming() {
-        Watch w;
-        while ((w = incoming.poll()) != null) {
-            watching.add(w);
+        Watch watch;
+        while ((watch = incoming.poll()) != null) {
+            watching.add(watch);
         }
     }
 
     private void reapFinished() {
         List<Watch> ws = watching;
         for (int i = ws.size() - 1; i >= 0; i--) {
-            Watch w = ws.get(i);
-            if (w.isClaimed() || finished(w)) {
+            Watch watch = ws.get(i);
+            if (watch.isClaimed() || finished(watch)) {
                 int last = ws.size() - 1;
                 ws.set(i, ws.get(last));
                 ws.remove(last);
-                for (AioControlBlock cb : w.cbs) {
+                for (AioControlBlock cb : watch.cbs) {
                     cb.unhold();
                 }
-                if (w.claim()) {
-                    w.driver.completed(w);
+                if (watch.claim()) {
+                    watch.driver.completed(watch);
                 }
             }
         }
     }
 
-    private boolean finished(Watch w) {
-        for (AioControlBlock cb : w.cbs) {
+    private boolean finished(Watch watch) {
+        for (AioControlBlock cb : watch.cbs) {
             if (cb.aioErrorShared() == einprogress) {
                 return false;
             }
@@ -309,38 +248,36 @@ final class PosixAioReaper implements Runnable {
     }
 
     /**
-     * Writes [wake-up if {@link #wakeByRead}, every watched request still in progress] into the suspend list and
+     * Writes [the wake-up's entries, every watched request still in progress] into the suspend list and
      * returns the entry count, or -1 when a watch has no request in progress any more (it finished after
      * {@link #reapFinished()} looked at it; sleeping now would miss it). Finished entries of a partly
      * finished lio batch are left out: they would make {@code aio_suspend} return at once, forever.
      */
     private int fillList() {
-        int n = wakeByRead ? 1 : 0;
-        for (Watch w : watching) {
-            n += w.cbs.length;
+        int head = wake.listEntries();
+        int count = head;
+        for (Watch watch : watching) {
+            count += watch.cbs.length;
         }
-        if (n > listCapacity) {
-            int cap = Math.max(n, listCapacity * 2);
+        if (count > listCapacity) {
+            int cap = Math.max(count, listCapacity * 2);
             long bigger = NativeMemory.allocateZeroed(8L * cap);
             NativeMemory.free(list);
             list = bigger;
             listCapacity = cap;
         }
-        int entries = 0;
-        if (wakeByRead) {
-            NativeMemory.putLong(list, wakeCb.address());
-            entries = 1;
-        }
-        long[] keys = perFdFifo ? new long[n] : null;
-        int k = 0;
-        for (Watch w : watching) {
+        wake.writeListHead(list);
+        int entries = head;
+        long[] keys = perFdFifo ? new long[count] : null;
+        int keyCount = 0;
+        for (Watch watch : watching) {
             boolean any = false;
-            for (AioControlBlock cb : w.cbs) {
+            for (AioControlBlock cb : watch.cbs) {
                 if (cb.aioErrorShared() == einprogress) {
                     NativeMemory.putLong(list + 8L * entries++, cb.address());
                     any = true;
                     if (keys != null) {
-                        keys[k++] = key(w.driver, cb);
+                        keys[keyCount++] = key(watch.driver, cb);
                     }
                 }
             }
@@ -349,8 +286,8 @@ final class PosixAioReaper implements Runnable {
             }
         }
         if (keys != null) {
-            long[] sorted = java.util.Arrays.copyOf(keys, k);
-            java.util.Arrays.sort(sorted);
+            long[] sorted = Arrays.copyOf(keys, keyCount);
+            Arrays.sort(sorted);
             sleepKeys = sorted;
         }
         return entries;
@@ -358,9 +295,8 @@ final class PosixAioReaper implements Runnable {
 
     /** A snapshot for diagnostics (racy by nature). */
     String debugState() {
-        return "sleeping=" + sleeping + " wakePending=" + wakePending.get() + " incoming=" + incoming.size()
-                + " watching=" + watching.size()
-                + (wakeByRead ? " wakeCb.error=" + wakeCb.aioErrorShared() : " timed wake");
+        return "sleeping=" + sleeping + " incoming=" + incoming.size() + " watching=" + watching.size() + " "
+                + wake.debugState();
     }
 
     @Override

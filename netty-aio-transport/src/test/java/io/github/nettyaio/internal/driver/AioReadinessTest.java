@@ -13,6 +13,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.kqueue.KQueueIoEvent;
+import io.netty.channel.kqueue.KQueueIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,8 +97,8 @@ class AioReadinessTest {
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private static <T> T onLoop(Callable<T> c) throws Exception {
-        return loop.submit(c).get(10, TimeUnit.SECONDS);
+    private static <T> T onLoop(Callable<T> task) throws Exception {
+        return loop.submit(task).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -178,26 +184,56 @@ class AioReadinessTest {
         });
     }
 
-    /** EVFILT_AIO / EVFILT_LIO events make the Aio of their udata ready; other filters and udatas don't. */
+    /**
+     * Registrations that need no kqueue: ids from a counter, each registered handle recorded by its id, the way
+     * Netty routes a kevent to the handle whose id is its {@code udata}.
+     */
+    static final class RecordingRegistrations implements NettyKQueueAioDriver.Registrations {
+        final Map<Long, KQueueIoHandle> handles = new HashMap<>();
+        final List<Long> cancelled = new ArrayList<>();
+        private long next = 100;
+
+        @Override
+        public long register(KQueueIoHandle handle) {
+            long id = next++;
+            handles.put(id, handle);
+            return id;
+        }
+
+        @Override
+        public void cancel(long id) {
+            cancelled.add(id);
+        }
+    }
+
+    /**
+     * EVFILT_AIO / EVFILT_LIO events make the Aio of their udata ready; other filters and udatas don't. The events
+     * go to the handles the driver registered, as Netty's kqueue handler routes them.
+     */
     @Test
     void kqueueEventsMapToReadiness() throws Exception {
         Abi freebsd = Abi.byId("freebsd14-amd64");
         short aioFilter = (short) freebsd.constants().EVFILT_AIO;
         short lioFilter = (short) freebsd.constants().EVFILT_LIO;
         short eof = (short) freebsd.constants().EV_EOF;
-        KQueueAioDriver driver = onLoop(() -> KQueueAioDriver.forMappingTest(loop, freebsd));
+        RecordingRegistrations registrations = new RecordingRegistrations();
+        NettyKQueueAioDriver driver = onLoop(() -> new NettyKQueueAioDriver(loop, freebsd, -1, registrations));
         NullSource a = new NullSource();
         NullSource b = new NullSource();
         RecordingReadiness aioA = new RecordingReadiness();
         RecordingReadiness lioB = new RecordingReadiness();
         a.token = onLoop(() -> driver.register(aioA));
         b.token = onLoop(() -> driver.register(lioB));
-        KQueueAioDriver.Handle handle = driver.new Handle(Integer.MAX_VALUE);
+        assertNotEquals(a.token, b.token, "one registration per Aio");
+        KQueueIoHandle handleA = registrations.handles.get(a.token);
+        KQueueIoHandle handleB = registrations.handles.get(b.token);
+        assertEquals(Integer.MAX_VALUE, handleA.ident(), "never Netty's reserved wake-up ident 0");
 
         onLoop(() -> {
             // EVFILT_READ for A's udata, and an AIO event for an unknown udata: nothing becomes ready.
-            handle.handle(null, KQueueIoEvent.newEvent(7, (short) freebsd.constants().EVFILT_READ, (short) 0, 0, 0, a.token));
-            handle.handle(null, KQueueIoEvent.newEvent(7, aioFilter, eof, 0, 0, 987654321L));
+            handleA.handle(null, KQueueIoEvent.newEvent(7, (short) freebsd.constants().EVFILT_READ, (short) 0, 0, 0,
+                    a.token));
+            handleA.handle(null, KQueueIoEvent.newEvent(7, aioFilter, eof, 0, 0, 987654321L));
             return null;
         });
         assertFalse(aioA.notified);
@@ -205,16 +241,16 @@ class AioReadinessTest {
 
         onLoop(() -> {
             // data = the request's error code (here EBADF): readiness only; the outcome is read from the source.
-            handle.handle(null, KQueueIoEvent.newEvent(0x1234, aioFilter, eof, 0, 9, a.token));
+            handleA.handle(null, KQueueIoEvent.newEvent(0x1234, aioFilter, eof, 0, 9, a.token));
             return null;
         });
         assertTrue(aioA.notified);
         assertFalse(lioB.notified);
 
         onLoop(() -> {
-            handle.handle(null, KQueueIoEvent.newEvent(0x5678, lioFilter, (short) 0, 0, 0, b.token));
+            handleB.handle(null, KQueueIoEvent.newEvent(0x5678, lioFilter, (short) 0, 0, 0, b.token));
             // A malformed event must not throw out of handle() (Netty would stall the loop).
-            handle.handle(null, null);
+            handleB.handle(null, null);
             return null;
         });
         assertTrue(lioB.notified);
@@ -223,6 +259,7 @@ class AioReadinessTest {
             driver.deregister(b.token);
             return null;
         });
+        assertEquals(List.of(a.token, b.token), registrations.cancelled, "deregistering cancels the registration");
     }
 
     /** The fields the direct kqueue path reads exist in the Netty we build against. */

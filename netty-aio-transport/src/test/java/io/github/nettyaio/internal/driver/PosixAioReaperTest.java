@@ -44,7 +44,9 @@ class PosixAioReaperTest {
     @Test
     void wakeModeFollowsTheProperty() throws Exception {
         boolean timed = "timed".equals(System.getProperty("io.github.nettyaio.reaperWake"));
-        assertEquals(!timed, PosixAioReaper.instance().wakesByReadForTest(), PosixAioReaper.instance().debugState());
+        ReaperWake wake = PosixAioReaper.instance().wake();
+        assertEquals(timed ? TimedReaperWake.class : EventfdReaperWake.class, wake.getClass(),
+                PosixAioReaper.instance().debugState());
     }
 
     @Test
