@@ -184,7 +184,8 @@ public final class HttpFileServer implements AutoCloseable {
         }
     }
 
-    private int bind(int port, SslContext ssl, HttpServerLimits limits, HttpConnectionLimiter connections) throws InterruptedException {
+    private int bind(int port, SslContext ssl, HttpServerLimits limits, HttpConnectionLimiter connections)
+            throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannelClass())
@@ -212,7 +213,10 @@ public final class HttpFileServer implements AutoCloseable {
         return httpsPort;
     }
 
-    /** The HTTPS credentials (a client trusts a self-signed server with {@link TlsCredentials#newClientContext()}), or null. */
+    /**
+     * The HTTPS credentials (a client trusts a self-signed server with
+     * {@link TlsCredentials#newClientContext()}), or null.
+     */
     public TlsCredentials tls() {
         return tls;
     }
@@ -328,7 +332,8 @@ public final class HttpFileServer implements AutoCloseable {
             server = start(config, LoopWatchdog.exitProcess(1));
         } catch (java.net.BindException e) {
             System.err.println("HttpFileServer: can't listen on " + config.bindAddress() + " port " + config.httpPort()
-                    + " or " + config.httpsPort() + ": " + e.getMessage() + " (choose others with --http-port/--https-port)");
+                    + " or " + config.httpsPort() + ": " + e.getMessage()
+                    + " (choose others with --http-port/--https-port)");
             System.exit(1);
             return;
         } catch (IllegalArgumentException e) {

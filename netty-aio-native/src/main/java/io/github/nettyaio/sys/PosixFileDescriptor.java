@@ -75,6 +75,7 @@ public final class PosixFileDescriptor extends FileDescriptor implements Closeab
 
     @Override
     public String toString() {
-        return "PosixFileDescriptor(fd=" + intValue() + (path != null ? ", " + path : "") + (isOpen() ? "" : ", closed") + ")";
+        return "PosixFileDescriptor(fd=" + intValue() + (path != null ? ", " + path : "")
+                + (isOpen() ? "" : ", closed") + ")";
     }
 }

@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
+// Over 400 lines: its public Builder must stay nested in it; the work is in AioFileWriter and WriteQueue.
 /**
  * Stores the inbound bytes of a channel in an {@link AioFile}, without blocking the event loop: every inbound
  * {@link ByteBuf}, and the content of every {@link HttpContent}, is written in arrival order at consecutive

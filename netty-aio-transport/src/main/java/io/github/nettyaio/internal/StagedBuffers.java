@@ -157,7 +157,10 @@ public final class StagedBuffers {
         return forWrite(alignment, false, srcs);
     }
 
-    /** {@link #forWrite(int, ByteBuf...)} for an engine that takes {@code iovec} arrays, like {@link #forRead(int, boolean, ByteBuf...)}. */
+    /**
+     * {@link #forWrite(int, ByteBuf...)} for an engine that takes {@code iovec} arrays, like
+     * {@link #forRead(int, boolean, ByteBuf...)}.
+     */
     public static StagedBuffers forWrite(int alignment, boolean vectored, ByteBuf... srcs) {
         return new StagedBuffers(srcs.clone(), false, PooledByteBufAllocator.DEFAULT, alignment, vectored);
     }
@@ -320,7 +323,8 @@ public final class StagedBuffers {
         }
         long mask = alignment - 1;
         for (ByteBuffer r : regions) {
-            if (((PlatformDependent.directBufferAddress(r) + r.position()) & mask) != 0 || (r.remaining() & mask) != 0) {
+            long address = PlatformDependent.directBufferAddress(r) + r.position();
+            if ((address & mask) != 0 || (r.remaining() & mask) != 0) {
                 return null;
             }
         }

@@ -60,7 +60,10 @@ final class StagingCache {
         return b != null ? b.clear() : alloc.directBuffer(MIN_CAPACITY << size, MIN_CAPACITY << size);
     }
 
-    /** Returns a buffer from {@link #take} (on any thread): kept by this thread's cache if it has room, else released. */
+    /**
+     * Returns a buffer from {@link #take} (on any thread): kept by this thread's cache if it has room, else
+     * released.
+     */
     static void give(ByteBuf b) {
         int cap = b.capacity();
         if (cap >= MIN_CAPACITY && cap <= MAX_CAPACITY && Integer.bitCount(cap) == 1 && b.refCnt() == 1

@@ -19,8 +19,8 @@ import java.nio.file.Path;
  * its {@code toString()} decodes them with {@code sun.jnu.encoding} (replacing invalid bytes with U+FFFD), and
  * {@code Path.of(String)} encodes with it: text does not round-trip. A {@code file:} URI does: the default file
  * system's {@link Path#toUri()} {@code %}-escapes the name's raw bytes, and {@link Path#of(URI)} decodes the
- * escapes back into exactly those bytes. So {@link #bytes} reads a name's bytes as {@link PosixFiles#pathBytes} does and
- * {@link #path} makes a one-segment {@link Path} from bytes through {@code Path.of(URI)}; a request path's
+ * escapes back into exactly those bytes. So {@link #bytes} reads a name's bytes as {@link PosixFiles#pathBytes}
+ * does and {@link #path} makes a one-segment {@link Path} from bytes through {@code Path.of(URI)}; a request path's
  * escapes ({@link RequestPath}) and a listing's links ({@link DirectoryListing}) use the same bytes, so a link
  * fetches the file it lists whatever its name. Pure computation (but {@link #bytes} may stat): any thread.
  */

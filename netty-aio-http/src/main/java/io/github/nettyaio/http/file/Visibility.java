@@ -8,8 +8,8 @@ package io.github.nettyaio.http.file;
  * Which names a server serves. Temporary upload files ({@code .name.<random>.upload}, see {@link #uploadPrefix},
  * or {@code .<random>.upload} where the name is too long for that: {@link UploadNames}) are never served nor
  * listed; other names starting with {@code .} (dot-files and dot-directories such as {@code .git}) only when
- * {@link HttpFileService.Builder#hiddenFiles} shows them. A path is served only if every one of its segments is. Pure computation, immutable: any
- * thread.
+ * {@link HttpFileService.Builder#hiddenFiles} shows them. A path is served only if every one of its segments is.
+ * Pure computation, immutable: any thread.
  */
 final class Visibility {
     /** The suffix of temporary upload files. */
