@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * // in a handler behind AioFilePipelines.addFileServing(pipeline), on the channel's event loop:
  * ChunkedAioFile.openAsync(ctx.channel(), path).addListener((Future<ChunkedAioFile> f) -> {
  *     if (!f.isSuccess()) {                            // e.g. NoSuchFileException
- *         sendNotFound(ctx);
+ *         ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND));
  *         return;
  *     }
  *     ChunkedAioFile body = f.getNow();                // open, its length known
