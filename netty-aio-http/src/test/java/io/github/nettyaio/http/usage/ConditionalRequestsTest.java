@@ -8,6 +8,7 @@ import io.github.nettyaio.http.file.HttpFileServerInitializer;
 import io.github.nettyaio.http.file.HttpFileService;
 import io.github.nettyaio.http.testing.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
+import io.github.nettyaio.http.testing.ChildChannels;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoopGroup;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,13 +54,16 @@ class ConditionalRequestsTest {
         Files.writeString(dir.resolve("page.txt"), "0123456789");
         IoEventLoopGroup group = transport.newGroup(1);
         try (HttpFileService files = HttpFileService.builder(dir).uploads(true).build()) {
+            ChildChannels children = new ChildChannels();
             Channel server = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
+                    .handler(children)
                     .childHandler(new HttpFileServerInitializer(files, null))
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             try {
                 check("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/page.txt");
             } finally {
                 server.close().sync();
+                children.closeAll();
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);

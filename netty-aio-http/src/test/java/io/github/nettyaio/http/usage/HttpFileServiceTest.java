@@ -10,6 +10,7 @@ import io.github.nettyaio.http.testing.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.github.nettyaio.http.testing.ChildChannels;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -84,7 +85,9 @@ class HttpFileServiceTest {
         Files.write(dir.resolve("data.bin"), data);
         IoEventLoopGroup group = transport.newGroup(1);
         try {
+            ChildChannels children = new ChildChannels();
             Channel server = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
+                    .handler(children)
                     .childHandler(initializer)
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             try {
@@ -92,6 +95,7 @@ class HttpFileServiceTest {
                 check(base, data, initializer instanceof HttpFileServerInitializer);
             } finally {
                 server.close().sync();
+                children.closeAll();
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
